@@ -1,0 +1,225 @@
+//! The command line (DESIGN §6). A stable surface: scripts and tests rely on it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport: an offline-first, encrypted CRM",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Where the store lives [default: the platform data dir, e.g. ~/.local/share/rapport]
+    #[arg(long, global = true, env = "RAPPORT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout (and errors as JSON on stderr)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Fix "now" (RFC 3339) for reproducible reports and scripts
+    #[arg(long, global = true, env = "RAPPORT_NOW", value_name = "TIME")]
+    pub now: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the encrypted store (key in the system keychain, or RAPPORT_PASSPHRASE)
+    Init,
+    /// Fill an empty store with realistic generated data
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        customers: u32,
+        /// Seed for the generator (same seed and --now, same data)
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Add, show, list, edit or delete customers
+    #[command(subcommand)]
+    Customer(CustomerCmd),
+    /// Log an interaction on a customer's timeline
+    Log(LogArgs),
+    /// Follow-ups: tasks with a due time
+    #[command(subcommand)]
+    Followup(FollowupCmd),
+    /// Deals in the pipeline
+    #[command(subcommand)]
+    Deal(DealCmd),
+    /// Export data (JSON: everything, or one customer)
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write to FILE instead of stdout (refuses to overwrite)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only this customer (id, name or email)
+        #[arg(long, value_name = "CUSTOMER")]
+        customer: Option<String>,
+    },
+    /// Write an encrypted, consistent copy of the store to FILE
+    Backup { file: PathBuf },
+    /// Check the store: encryption, integrity, schema, sizes
+    Doctor,
+    #[command(subcommand, hide = true)]
+    Debug(DebugCmd),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCmd {
+    /// Add a person (or a company with --company-record)
+    Add(CustomerAddArgs),
+    /// Show everything about one customer
+    Show { customer: String },
+    /// List customers
+    List {
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only names, companies, emails or phones containing this text
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Change fields: --set FIELD=VALUE (an empty VALUE clears the field)
+    Edit {
+        customer: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Delete a customer
+    Delete { customer: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerAddArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: Vec<String>,
+    #[arg(long)]
+    pub phone: Vec<String>,
+    /// The company the person works for (created if new)
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Add a company rather than a person
+    #[arg(long, conflicts_with = "company")]
+    pub company_record: bool,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// YYYY-MM-DD, or --MM-DD when the year is unknown (write --birthday=--12-24)
+    #[arg(long, allow_hyphen_values = true)]
+    pub birthday: Option<String>,
+    /// Nudge when there has been no contact for this many days
+    #[arg(long, value_name = "DAYS")]
+    pub keep_in_touch: Option<u32>,
+    /// email, phone, sms, whatsapp or in_person
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// lead, prospect, customer or former
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    pub customer: String,
+    /// note, call, email, meeting, visit, purchase, complaint or feedback
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long)]
+    pub summary: String,
+    #[arg(long)]
+    pub body: Option<String>,
+    /// When it happened (default: now)
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// For purchases: "12.50 EUR"
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    /// For feedback: NPS score 0-10
+    #[arg(long)]
+    pub score: Option<u8>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupCmd {
+    /// Add a follow-up for a customer
+    Add {
+        customer: String,
+        #[arg(long, value_name = "TIME")]
+        due: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// List open follow-ups (--all includes done ones)
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    /// Mark a follow-up done
+    Done { id: String },
+    /// Snooze a follow-up until a later time
+    Snooze {
+        id: String,
+        #[arg(long, value_name = "TIME")]
+        until: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DealCmd {
+    Add {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        title: String,
+        /// "12000 EUR"
+        #[arg(long)]
+        value: String,
+        #[arg(long)]
+        stage: Option<String>,
+        /// Expected close date, YYYY-MM-DD
+        #[arg(long)]
+        close: Option<String>,
+    },
+    List,
+    Move {
+        deal: String,
+        #[arg(long)]
+        stage: String,
+    },
+    Won {
+        deal: String,
+    },
+    Lost {
+        deal: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// Test and diagnostics helpers; not part of the stable surface.
+#[derive(Debug, Subcommand)]
+pub enum DebugCmd {
+    /// Add COUNT notes to CUSTOMER one transaction at a time, printing each id once it is
+    /// committed (the kill -9 durability test reads these acknowledgements).
+    WriteLoop {
+        customer: String,
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
+    },
+}

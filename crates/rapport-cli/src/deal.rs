@@ -1,0 +1,66 @@
+//! `rapport deal …`
+
+use anyhow::Context as _;
+use rapport_core::deals::{DealStatus, NewDeal};
+use rapport_core::money::Money;
+
+use crate::args::DealCmd;
+use crate::context::Context;
+use crate::output;
+
+pub async fn run(ctx: &Context, cmd: DealCmd) -> anyhow::Result<()> {
+    let store = ctx.open().await?;
+    let deal = match cmd {
+        DealCmd::Add { customer, title, value, stage, close } => {
+            let customer_id = ctx.customer(&store, &customer).await?;
+            let expected_close = close
+                .map(|c| {
+                    chrono::NaiveDate::parse_from_str(&c, "%Y-%m-%d")
+                        .with_context(|| format!("--close `{c}` is not a date YYYY-MM-DD"))
+                })
+                .transpose()?;
+            let value: Money = value.parse()?;
+            store.add_deal(&NewDeal { customer_id, title, value, stage, expected_close }).await?
+        }
+        DealCmd::List => {
+            let deals = store.list_deals().await?;
+            if ctx.json {
+                return output::json(&deals);
+            }
+            for d in &deals {
+                println!(
+                    "{}  {:<12} {:<5} {:>14}  {} — {}",
+                    d.id,
+                    d.stage,
+                    format!("{:?}", d.status).to_lowercase(),
+                    d.value.to_string(),
+                    d.customer_name,
+                    d.title
+                );
+            }
+            println!("{} deals", deals.len());
+            return Ok(());
+        }
+        DealCmd::Move { deal, stage } => {
+            let id = store.resolve_deal(&deal).await?;
+            store.move_deal(id, &stage).await?
+        }
+        DealCmd::Won { deal } => {
+            let id = store.resolve_deal(&deal).await?;
+            store.close_deal(id, DealStatus::Won, None).await?
+        }
+        DealCmd::Lost { deal, reason } => {
+            let id = store.resolve_deal(&deal).await?;
+            store.close_deal(id, DealStatus::Lost, reason.as_deref()).await?
+        }
+    };
+    if ctx.json {
+        output::json(&deal)
+    } else {
+        println!(
+            "{}  {}  {:?}  {}  {} — {}",
+            deal.id, deal.stage, deal.status, deal.value, deal.customer_name, deal.title
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! `rapport followup …`
+
+use rapport_core::followups::FollowupScope;
+
+use crate::args::FollowupCmd;
+use crate::context::Context;
+use crate::output;
+use crate::when;
+
+pub async fn run(ctx: &Context, cmd: FollowupCmd) -> anyhow::Result<()> {
+    let store = ctx.open().await?;
+    let now = ctx.clock.now();
+    let f = match cmd {
+        FollowupCmd::Add { customer, due, title } => {
+            let id = ctx.customer(&store, &customer).await?;
+            store.add_followup(id, &title, when::parse(&due, now)?).await?
+        }
+        FollowupCmd::List { all, customer } => {
+            let customer = match customer {
+                Some(c) => Some(ctx.customer(&store, &c).await?),
+                None => None,
+            };
+            let scope = if all { FollowupScope::All } else { FollowupScope::Open };
+            let list = store.list_followups(scope, customer).await?;
+            if ctx.json {
+                return output::json(&list);
+            }
+            for f in &list {
+                let state = match f.done_at {
+                    Some(_) => "done",
+                    None if f.effective_due() < now => "overdue",
+                    None => "open",
+                };
+                println!(
+                    "{}  {:<7}  due {}  {} — {}",
+                    f.id,
+                    state,
+                    f.effective_due().format("%Y-%m-%d %H:%M"),
+                    f.customer_name,
+                    f.title
+                );
+            }
+            println!("{} follow-ups", list.len());
+            return Ok(());
+        }
+        FollowupCmd::Done { id } => {
+            let id = store.resolve_followup(&id).await?;
+            store.complete_followup(id).await?
+        }
+        FollowupCmd::Snooze { id, until } => {
+            let id = store.resolve_followup(&id).await?;
+            store.snooze_followup(id, when::parse(&until, now)?).await?
+        }
+    };
+    if ctx.json {
+        output::json(&f)
+    } else {
+        let state = if f.done_at.is_some() { "done" } else { "open" };
+        println!(
+            "{}  {state}  due {}  {} — {}",
+            f.id,
+            f.effective_due().format("%Y-%m-%d %H:%M"),
+            f.customer_name,
+            f.title
+        );
+        Ok(())
+    }
+}

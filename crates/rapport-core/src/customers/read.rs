@@ -1,0 +1,210 @@
+//! Reading customers: one in full, a filtered list, and resolving what a user typed.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::{Customer, CustomerSummary, Labeled};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::text::{json, parse_enum, parse_time};
+
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    /// Matches name, company name or an email/phone, case-insensitively, anywhere.
+    pub query: Option<String>,
+    pub tag: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+const SUMMARY_SELECT: &str = "
+    SELECT c.id, c.kind, c.display_name, co.display_name AS company_name,
+        (SELECT value FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'email' ORDER BY position LIMIT 1) AS primary_email,
+        (SELECT value FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'phone' ORDER BY position LIMIT 1) AS primary_phone,
+        (SELECT json_group_array(tag) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag COLLATE NOCASE)) AS tags,
+        c.lifecycle_stage, c.last_contacted_at
+    FROM customers c LEFT JOIN customers co ON co.id = c.company_id";
+
+const FILTER: &str = "
+    WHERE c.deleted_at IS NULL
+      AND (?1 IS NULL
+           OR c.display_name LIKE ?1 ESCAPE '\\'
+           OR co.display_name LIKE ?1 ESCAPE '\\'
+           OR EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.value LIKE ?1 ESCAPE '\\'))
+      AND (?2 IS NULL OR EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ?2 COLLATE NOCASE))";
+
+fn like_pattern(q: &str) -> Option<String> {
+    let q = q.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    Some(format!("%{escaped}%"))
+}
+
+fn parse_id(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| Error::Internal(format!("bad id in store: {e}")))
+}
+
+fn summary(row: &SqliteRow) -> Result<CustomerSummary> {
+    let tags: Option<String> = row.get("tags");
+    Ok(CustomerSummary {
+        id: parse_id(row.get("id"))?,
+        kind: parse_enum("kind", row.get("kind"), "person, company")?,
+        display_name: row.get("display_name"),
+        company_name: row.get("company_name"),
+        primary_email: row.get("primary_email"),
+        primary_phone: row.get("primary_phone"),
+        tags: tags.map(|t| json("tags", &t)).transpose()?.unwrap_or_default(),
+        lifecycle_stage: parse_enum("lifecycle_stage", row.get("lifecycle_stage"), "")?,
+        last_contacted_at: parse_time(row.get("last_contacted_at"))?,
+    })
+}
+
+impl Store {
+    pub async fn list_customers(&self, filter: &CustomerFilter) -> Result<Vec<CustomerSummary>> {
+        let limit = if filter.limit == 0 { 100 } else { filter.limit.min(10_000) };
+        let sql = format!("{SUMMARY_SELECT} {FILTER} ORDER BY c.display_name COLLATE NOCASE, c.id LIMIT ?3 OFFSET ?4");
+        let rows = sqlx::query(&sql)
+            .bind(filter.query.as_deref().and_then(like_pattern))
+            .bind(filter.tag.as_deref())
+            .bind(limit)
+            .bind(filter.offset)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    pub async fn count_customers(&self, filter: &CustomerFilter) -> Result<u64> {
+        let sql = format!("SELECT count(*) FROM customers c LEFT JOIN customers co ON co.id = c.company_id {FILTER}");
+        let n: i64 = sqlx::query_scalar(&sql)
+            .bind(filter.query.as_deref().and_then(like_pattern))
+            .bind(filter.tag.as_deref())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n as u64)
+    }
+
+    pub async fn customer_summary(&self, id: Uuid) -> Result<CustomerSummary> {
+        let sql = format!("{SUMMARY_SELECT} WHERE c.id = ? AND c.deleted_at IS NULL");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("customer {id}")))?;
+        summary(&row)
+    }
+
+    pub async fn get_customer(&self, id: Uuid) -> Result<Customer> {
+        let row = sqlx::query(
+            "SELECT c.*, co.display_name AS company_name FROM customers c
+             LEFT JOIN customers co ON co.id = c.company_id
+             WHERE c.id = ? AND c.deleted_at IS NULL",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("customer {id}")))?;
+
+        let points = sqlx::query(
+            "SELECT kind, label, value FROM contact_points WHERE customer_id = ? ORDER BY kind, position",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let (mut emails, mut phones) = (Vec::new(), Vec::new());
+        for p in &points {
+            let l = Labeled { label: p.get("label"), value: p.get("value") };
+            if p.get::<String, _>("kind") == "email" {
+                emails.push(l);
+            } else {
+                phones.push(l);
+            }
+        }
+        let tags: Vec<String> = sqlx::query_scalar(
+            "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag COLLATE NOCASE",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+
+        let opt_str = |name: &str| -> Option<String> { row.get(name) };
+        Ok(Customer {
+            id,
+            kind: parse_enum("kind", row.get("kind"), "")?,
+            display_name: row.get("display_name"),
+            given_name: opt_str("given_name"),
+            family_name: opt_str("family_name"),
+            company_id: opt_str("company_id").map(|s| parse_id(&s)).transpose()?,
+            company_name: opt_str("company_name"),
+            title: opt_str("title"),
+            emails,
+            phones,
+            addresses: json("addresses", row.get("addresses"))?,
+            tags,
+            custom_fields: json("custom_fields", row.get("custom_fields"))?,
+            lifecycle_stage: parse_enum("lifecycle_stage", row.get("lifecycle_stage"), "")?,
+            lead_source: opt_str("lead_source"),
+            owner: opt_str("owner"),
+            birthday: opt_str("birthday").map(|b| b.parse()).transpose()?,
+            important_dates: json("important_dates", row.get("important_dates"))?,
+            key_facts: json("key_facts", row.get("key_facts"))?,
+            how_we_met: opt_str("how_we_met"),
+            preferred_channel: opt_str("preferred_channel")
+                .map(|c| parse_enum("preferred_channel", &c, ""))
+                .transpose()?,
+            quiet_hours: opt_str("quiet_hours").map(|q| json("quiet_hours", &q)).transpose()?,
+            keep_in_touch_days: row.get::<Option<i64>, _>("keep_in_touch_days").map(|d| d as u32),
+            notes: opt_str("notes"),
+            last_contacted_at: parse_time(opt_str("last_contacted_at"))?,
+            created_at: parse_time(opt_str("created_at"))?.unwrap_or_default(),
+            updated_at: parse_time(opt_str("updated_at"))?.unwrap_or_default(),
+        })
+    }
+
+    /// Finds the one customer a user means: an id, or a name or email that matches exactly
+    /// one customer (case-insensitively). Ambiguity lists the candidates.
+    pub async fn resolve_customer(&self, query: &str) -> Result<Uuid> {
+        let q = query.trim();
+        if let Ok(id) = Uuid::parse_str(q) {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM customers WHERE id = ? AND deleted_at IS NULL")
+                    .bind(id.to_string())
+                    .fetch_optional(self.pool())
+                    .await?;
+            return exists.map(|_| id).ok_or_else(|| Error::NotFound(format!("customer {id}")));
+        }
+        let rows = sqlx::query(
+            "SELECT DISTINCT c.id, c.display_name, (SELECT value FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'email' ORDER BY position LIMIT 1) AS email
+             FROM customers c
+             WHERE c.deleted_at IS NULL AND (c.display_name = ?1 COLLATE NOCASE
+                OR EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'email' AND p.normalized = lower(?1)))
+             ORDER BY c.id LIMIT 20",
+        )
+        .bind(q)
+        .fetch_all(self.pool())
+        .await?;
+        match rows.as_slice() {
+            [] => Err(Error::NotFound(format!(
+                "customer `{q}` (no customer has that id, name or email)"
+            ))),
+            [one] => parse_id(one.get("id")),
+            many => Err(Error::Ambiguous {
+                query: q.to_string(),
+                candidates: many
+                    .iter()
+                    .map(|r| {
+                        let email: Option<String> = r.get("email");
+                        let name: String = r.get("display_name");
+                        let id: String = r.get("id");
+                        match email {
+                            Some(e) => format!("{name} <{e}> ({id})"),
+                            None => format!("{name} ({id})"),
+                        }
+                    })
+                    .collect(),
+            }),
+        }
+    }
+}

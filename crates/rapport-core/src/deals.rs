@@ -1,0 +1,281 @@
+//! Deals and the pipeline they move through. Stage changes are kept as history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_protocol::EntityKind;
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::money::Money;
+use crate::store::{Change, Store};
+use crate::text::{self, enum_str, parse_enum, parse_id, parse_time};
+use crate::timeline::exists_customer;
+
+const E: EntityKind = EntityKind::Deal;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PipelineStage {
+    pub id: Uuid,
+    pub name: String,
+    pub position: i64,
+    /// Default win probability, percent.
+    pub probability: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DealStatus {
+    Open,
+    Won,
+    Lost,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Deal {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub title: String,
+    pub value: Money,
+    pub stage: String,
+    pub status: DealStatus,
+    #[ts(type = "string | null")]
+    pub expected_close: Option<NaiveDate>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub lost_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NewDeal {
+    pub customer_id: Uuid,
+    pub title: String,
+    pub value: Money,
+    /// Stage name; the first stage when absent.
+    pub stage: Option<String>,
+    #[ts(type = "string | null")]
+    pub expected_close: Option<NaiveDate>,
+}
+
+const SELECT: &str = "SELECT d.*, c.display_name AS customer_name, s.name AS stage_name
+    FROM deals d JOIN customers c ON c.id = d.customer_id JOIN pipeline_stages s ON s.id = d.stage_id";
+
+impl Store {
+    pub async fn pipeline_stages(&self) -> Result<Vec<PipelineStage>> {
+        let rows = sqlx::query("SELECT * FROM pipeline_stages ORDER BY position")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PipelineStage {
+                    id: parse_id(r.get("id"))?,
+                    name: r.get("name"),
+                    position: r.get("position"),
+                    probability: r.get::<i64, _>("probability") as u8,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn add_deal(&self, new: &NewDeal) -> Result<Deal> {
+        let title = text::required("title", &new.title, 500)?;
+        Money::new(new.value.minor, &new.value.currency)?;
+        if new.value.minor < 0 {
+            return Err(Error::invalid("value", "cannot be negative"));
+        }
+        let mut ch = self.change().await?;
+        exists_customer(&mut ch, new.customer_id).await?;
+        let stage = stage_id(&mut ch, new.stage.as_deref()).await?;
+        let id = Uuid::now_v7();
+        let now = ch.now().to_rfc3339();
+        let close = new.expected_close.map(|d| d.to_string());
+        sqlx::query(
+            "INSERT INTO deals (id, customer_id, title, value_minor, currency, stage_id, expected_close, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(new.customer_id.to_string())
+        .bind(&title)
+        .bind(new.value.minor)
+        .bind(&new.value.currency)
+        .bind(stage.to_string())
+        .bind(&close)
+        .bind(&now)
+        .bind(&now)
+        .execute(ch.conn())
+        .await?;
+        record_stage(&mut ch, id, None, stage).await?;
+        ch.set(E, id, "customer_id", new.customer_id).await?;
+        ch.set(E, id, "title", &title).await?;
+        ch.set(E, id, "value", &new.value).await?;
+        ch.set(E, id, "stage_id", stage).await?;
+        ch.set(E, id, "status", "open").await?;
+        if close.is_some() {
+            ch.set(E, id, "expected_close", close).await?;
+        }
+        ch.commit().await?;
+        self.deal(id).await
+    }
+
+    pub async fn deal(&self, id: Uuid) -> Result<Deal> {
+        let row = sqlx::query(&format!("{SELECT} WHERE d.id = ? AND d.deleted_at IS NULL"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("deal {id}")))?;
+        from_row(&row)
+    }
+
+    pub async fn list_deals(&self) -> Result<Vec<Deal>> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL ORDER BY s.position, d.created_at"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn move_deal(&self, id: Uuid, stage: &str) -> Result<Deal> {
+        let deal = self.deal(id).await?;
+        let mut ch = self.change().await?;
+        let to = stage_id(&mut ch, Some(stage)).await?;
+        let from: String = sqlx::query_scalar("SELECT stage_id FROM deals WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_one(ch.conn())
+            .await?;
+        if from == to.to_string() && deal.status == DealStatus::Open {
+            return Ok(deal);
+        }
+        sqlx::query("UPDATE deals SET stage_id = ?, status = 'open', closed_at = NULL, updated_at = ? WHERE id = ?")
+            .bind(to.to_string())
+            .bind(ch.now().to_rfc3339())
+            .bind(id.to_string())
+            .execute(ch.conn())
+            .await?;
+        record_stage(&mut ch, id, Some(from), to).await?;
+        ch.set(E, id, "stage_id", to).await?;
+        if deal.status != DealStatus::Open {
+            ch.set(E, id, "status", "open").await?;
+        }
+        ch.commit().await?;
+        self.deal(id).await
+    }
+
+    /// Closes a deal as won or lost (with an optional reason for a loss).
+    pub async fn close_deal(
+        &self,
+        id: Uuid,
+        status: DealStatus,
+        reason: Option<&str>,
+    ) -> Result<Deal> {
+        if status == DealStatus::Open {
+            return Err(Error::invalid("status", "use move to reopen a deal"));
+        }
+        let reason = reason.map(|r| text::clean("reason", r, 1_000)).transpose()?.flatten();
+        self.deal(id).await?;
+        let mut ch = self.change().await?;
+        let now = ch.now().to_rfc3339();
+        let status_text = enum_str(&status);
+        sqlx::query("UPDATE deals SET status = ?, closed_at = ?, lost_reason = ?, updated_at = ? WHERE id = ?")
+            .bind(&status_text)
+            .bind(&now)
+            .bind(&reason)
+            .bind(&now)
+            .bind(id.to_string())
+            .execute(ch.conn())
+            .await?;
+        ch.set(E, id, "status", &status_text).await?;
+        ch.set(E, id, "closed_at", &now).await?;
+        if reason.is_some() {
+            ch.set(E, id, "lost_reason", &reason).await?;
+        }
+        ch.commit().await?;
+        self.deal(id).await
+    }
+
+    /// Resolves a deal id, unique id prefix, or exact title.
+    pub async fn resolve_deal(&self, query: &str) -> Result<Uuid> {
+        let q = query.trim();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, title FROM deals WHERE deleted_at IS NULL
+               AND (id = ?1 OR (length(?1) >= 4 AND id LIKE ?1 || '%') OR title = ?1 COLLATE NOCASE) LIMIT 10",
+        )
+        .bind(if q.chars().all(|c| c.is_ascii_hexdigit() || c == '-') { q.to_ascii_lowercase() } else { q.to_string() })
+        .fetch_all(self.pool())
+        .await?;
+        match rows.as_slice() {
+            [] => Err(Error::NotFound(format!("deal `{q}`"))),
+            [(id, _)] => parse_id(id),
+            many => Err(Error::Ambiguous {
+                query: q.into(),
+                candidates: many.iter().map(|(id, t)| format!("{t} ({id})")).collect(),
+            }),
+        }
+    }
+}
+
+async fn stage_id(ch: &mut Change<'_>, name: Option<&str>) -> Result<Uuid> {
+    let row: Option<String> = match name {
+        Some(n) => {
+            sqlx::query_scalar("SELECT id FROM pipeline_stages WHERE name = ? COLLATE NOCASE")
+                .bind(n.trim())
+                .fetch_optional(ch.conn())
+                .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position LIMIT 1")
+                .fetch_optional(ch.conn())
+                .await?
+        }
+    };
+    match row {
+        Some(id) => parse_id(&id),
+        None => {
+            let names: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pipeline_stages ORDER BY position")
+                    .fetch_all(ch.conn())
+                    .await?;
+            Err(Error::invalid(
+                "stage",
+                format!("`{}` is not a stage; stages: {}", name.unwrap_or(""), names.join(", ")),
+            ))
+        }
+    }
+}
+
+async fn record_stage(
+    ch: &mut Change<'_>,
+    deal: Uuid,
+    from: Option<String>,
+    to: Uuid,
+) -> Result<()> {
+    sqlx::query("INSERT INTO deal_stage_changes (deal_id, from_stage, to_stage, changed_at) VALUES (?, ?, ?, ?)")
+        .bind(deal.to_string())
+        .bind(from)
+        .bind(to.to_string())
+        .bind(ch.now().to_rfc3339())
+        .execute(ch.conn())
+        .await?;
+    Ok(())
+}
+
+fn from_row(row: &SqliteRow) -> Result<Deal> {
+    Ok(Deal {
+        id: parse_id(row.get("id"))?,
+        customer_id: parse_id(row.get("customer_id"))?,
+        customer_name: row.get("customer_name"),
+        title: row.get("title"),
+        value: Money { minor: row.get("value_minor"), currency: row.get("currency") },
+        stage: row.get("stage_name"),
+        status: parse_enum("status", row.get("status"), "open, won, lost")?,
+        expected_close: row
+            .get::<Option<String>, _>("expected_close")
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        closed_at: parse_time(row.get("closed_at"))?,
+        lost_reason: row.get("lost_reason"),
+        created_at: parse_time(row.get("created_at"))?.unwrap_or_default(),
+    })
+}

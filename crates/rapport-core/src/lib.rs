@@ -1,0 +1,52 @@
+//! Rapport's core: the encrypted local store and everything a user does with it.
+//!
+//! Knows nothing of Tauri or HTTP: the desktop shell and the CLI both call this API.
+
+#![forbid(unsafe_code)]
+
+mod backup;
+pub mod clock;
+pub mod customers;
+pub mod dates;
+pub mod deals;
+mod demo;
+pub mod doctor;
+pub mod error;
+pub mod export;
+pub mod followups;
+pub mod keys;
+mod migrate;
+pub mod money;
+pub mod session;
+pub mod store;
+mod text;
+pub mod timeline;
+
+pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use keys::{Protection, Unlock};
+pub use migrate::SCHEMA_VERSION;
+pub use session::{Session, StoreStatus};
+pub use store::{Store, StoreKind, DB_FILE};
+
+/// Rust types exported to TypeScript for the desktop UI (see `ui/src/lib/bindings`).
+pub mod bindings {
+    use std::path::Path;
+
+    use ts_rs::TS;
+
+    /// Writes every UI-facing type's TypeScript declaration into `dir`.
+    pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
+        crate::session::StoreStatus::export_all_to(dir)?;
+        crate::error::ApiError::export_all_to(dir)?;
+        crate::customers::CustomerSummary::export_all_to(dir)?;
+        crate::customers::NewCustomer::export_all_to(dir)?;
+        crate::customers::Customer::export_all_to(dir)?;
+        crate::timeline::Interaction::export_all_to(dir)?;
+        crate::timeline::NewInteraction::export_all_to(dir)?;
+        crate::followups::Followup::export_all_to(dir)?;
+        crate::deals::Deal::export_all_to(dir)?;
+        crate::deals::PipelineStage::export_all_to(dir)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,351 @@
+//! Opening, creating and writing the encrypted store.
+//!
+//! Opening never modifies a file it cannot read: the database header and the key are
+//! checked first, then a read-only probe proves the key decrypts the file, and only then
+//! is the read-write pool opened and pending migrations applied.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rapport_protocol::{EntityKind, Hlc, HlcState, OpAction};
+use serde::Serialize;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{Connection, Row, Sqlite, Transaction};
+use tokio::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+
+use crate::clock::SharedClock;
+use crate::error::{Error, Result};
+use crate::keys::{self, KeyFile, KeyFileProtection, Protection, StoreKey, Unlock};
+use crate::migrate;
+
+pub const DB_FILE: &str = "rapport.db";
+const SQLITE_PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// What is at a data directory, found without unlocking anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Missing,
+    Keychain,
+    Passphrase,
+}
+
+/// An open, unlocked store. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    dir: PathBuf,
+    clock: SharedClock,
+    device_id: Uuid,
+    // One writer at a time in this process; SQLite's own lock covers other processes.
+    write_lock: Mutex<()>,
+}
+
+impl Store {
+    /// Says whether `dir` holds a store and how its key is protected.
+    pub fn inspect(dir: &Path) -> Result<StoreKind> {
+        match keys::read_key_file(dir)? {
+            Some(KeyFile { protection: KeyFileProtection::Keychain { .. }, .. }) => {
+                Ok(StoreKind::Keychain)
+            }
+            Some(KeyFile { protection: KeyFileProtection::Passphrase { .. }, .. }) => {
+                Ok(StoreKind::Passphrase)
+            }
+            None if dir.join(DB_FILE).exists() => {
+                check_header(&dir.join(DB_FILE))?;
+                Err(Error::KeyMissing {
+                    path: dir.to_path_buf(),
+                    detail: format!("{} is missing", keys::KEY_FILE),
+                })
+            }
+            None => Ok(StoreKind::Missing),
+        }
+    }
+
+    /// Creates a new encrypted store in `dir`. Refuses if anything is already there.
+    pub async fn init(dir: &Path, protection: Protection, clock: SharedClock) -> Result<Store> {
+        let db = dir.join(DB_FILE);
+        if db.exists() || keys::key_file_path(dir).exists() {
+            return Err(Error::AlreadyExists(format!(
+                "a Rapport store already exists in {}",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let key = StoreKey::generate();
+        let key_file = keys::create_key_file(dir, &key, &protection)?;
+        match Self::create_db(dir, &db, key, clock).await {
+            Ok(store) => Ok(store),
+            Err(e) => {
+                // Nothing was ever stored: remove the half-made store so `init` can be retried.
+                let _ = std::fs::remove_file(&db);
+                let _ = std::fs::remove_file(keys::key_file_path(dir));
+                keys::forget_keychain_entry(&key_file);
+                Err(e)
+            }
+        }
+    }
+
+    async fn create_db(dir: &Path, db: &Path, key: StoreKey, clock: SharedClock) -> Result<Store> {
+        let pool = connect(db, &key, true).await?;
+        ensure_sqlcipher(&pool).await?;
+        migrate::run(&pool, dir, clock.as_ref()).await?;
+        Self::finish_open(pool, dir, clock).await
+    }
+
+    /// Opens an existing store. Wrong key, plaintext file and damaged file are distinct
+    /// errors, and in each case the files are left exactly as they were.
+    pub async fn open(dir: &Path, unlock: &Unlock, clock: SharedClock) -> Result<Store> {
+        let db = dir.join(DB_FILE);
+        let db_exists = db.exists();
+        if db_exists {
+            check_header(&db)?;
+        }
+        let key_file = match (keys::read_key_file(dir)?, db_exists) {
+            (Some(f), true) => f,
+            (Some(_), false) => {
+                return Err(Error::Corrupt {
+                    path: dir.to_path_buf(),
+                    detail: format!("{DB_FILE} is missing although {} exists", keys::KEY_FILE),
+                })
+            }
+            (None, true) => {
+                return Err(Error::KeyMissing {
+                    path: dir.to_path_buf(),
+                    detail: format!("{} is missing", keys::KEY_FILE),
+                })
+            }
+            (None, false) => return Err(Error::NotInitialized(dir.to_path_buf())),
+        };
+        let key = keys::unlock_key(dir, &key_file, unlock)?;
+        probe(dir, &db, &key).await?;
+        let pool = connect(&db, &key, false).await?;
+        migrate::run(&pool, dir, clock.as_ref()).await?;
+        Self::finish_open(pool, dir, clock).await
+    }
+
+    async fn finish_open(pool: SqlitePool, dir: &Path, clock: SharedClock) -> Result<Store> {
+        let device_id = ensure_device(&pool).await?;
+        Ok(Store { pool, dir: dir.to_path_buf(), clock, device_id, write_lock: Mutex::new(()) })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes the pool and checkpoints the WAL.
+    pub async fn close(self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        self.pool.close().await;
+    }
+
+    /// Starts a write: one transaction in which the change and its ops are recorded.
+    pub(crate) async fn change(&self) -> Result<Change<'_>> {
+        let guard = self.write_lock.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query("SELECT device_id, next_seq, hlc FROM device WHERE singleton = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let device: String = row.get(0);
+        let hlc: String = row.get(2);
+        Ok(Change {
+            tx,
+            _guard: guard,
+            device: Uuid::parse_str(&device).map_err(|e| Error::Internal(e.to_string()))?,
+            next_seq: row.get(1),
+            hlc: HlcState::new(Hlc::from_str(&hlc).map_err(|e| Error::Internal(e.to_string()))?),
+            now: self.clock.now(),
+            ops: 0,
+        })
+    }
+}
+
+/// An open write transaction. Every field it changes is also recorded as an op, in the
+/// same transaction, so a failed change leaves neither the change nor its ops.
+pub(crate) struct Change<'s> {
+    tx: Transaction<'static, Sqlite>,
+    _guard: MutexGuard<'s, ()>,
+    device: Uuid,
+    next_seq: i64,
+    hlc: HlcState,
+    now: DateTime<Utc>,
+    ops: usize,
+}
+
+impl Change<'_> {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+
+    pub async fn op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> Result<()> {
+        let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
+        let hlc = self.hlc.tick(now_ms);
+        let (kind, value) = match &action {
+            OpAction::Set { value, .. } => ("set", value),
+            OpAction::Add { element, .. } => ("add", element),
+            OpAction::Remove { element, .. } => ("remove", element),
+        };
+        sqlx::query(
+            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(self.next_seq)
+        .bind(self.device.to_string())
+        .bind(hlc.to_string())
+        .bind(entity.as_str())
+        .bind(id.to_string())
+        .bind(kind)
+        .bind(action.field())
+        .bind(value.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        self.next_seq += 1;
+        self.ops += 1;
+        Ok(())
+    }
+
+    /// Records a last-writer-wins field value.
+    pub async fn set(
+        &mut self,
+        entity: EntityKind,
+        id: Uuid,
+        field: &str,
+        value: impl Serialize,
+    ) -> Result<()> {
+        let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
+        self.op(entity, id, OpAction::Set { field: field.into(), value }).await
+    }
+
+    pub async fn commit(mut self) -> Result<()> {
+        if self.ops > 0 {
+            sqlx::query("UPDATE device SET next_seq = ?, hlc = ? WHERE singleton = 1")
+                .bind(self.next_seq)
+                .bind(self.hlc.last().to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn options(db: &Path, key: &StoreKey) -> SqliteConnectOptions {
+    SqliteConnectOptions::new().filename(db).pragma("key", key.pragma_value().to_string())
+}
+
+async fn connect(db: &Path, key: &StoreKey, create: bool) -> Result<SqlitePool> {
+    let opts = options(db, key)
+        .create_if_missing(create)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("secure_delete", "ON");
+    Ok(SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?)
+}
+
+async fn ensure_sqlcipher(pool: &SqlitePool) -> Result<()> {
+    let version: Option<String> =
+        sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(pool).await?;
+    match version {
+        Some(v) if !v.is_empty() => Ok(()),
+        _ => Err(Error::NotSqlcipher),
+    }
+}
+
+/// The SQLCipher version this build is linked against (empty if plain SQLite).
+pub async fn cipher_version(pool: &SqlitePool) -> Result<String> {
+    Ok(sqlx::query_scalar::<_, Option<String>>("PRAGMA cipher_version")
+        .fetch_optional(pool)
+        .await?
+        .flatten()
+        .unwrap_or_default())
+}
+
+fn check_header(db: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut f =
+        std::fs::File::open(db).map_err(|e| Error::io(format!("opening {}", db.display()), e))?;
+    let n = f.read(&mut header).map_err(|e| Error::io(format!("reading {}", db.display()), e))?;
+    if n == 0 {
+        return Err(Error::Corrupt { path: db.to_path_buf(), detail: "the file is empty".into() });
+    }
+    if n == 16 && &header == SQLITE_PLAIN_HEADER {
+        return Err(Error::NotEncrypted(db.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Proves the key decrypts the file, on a read-only connection that cannot create or
+/// change anything.
+async fn probe(dir: &Path, db: &Path, key: &StoreKey) -> Result<()> {
+    let opts = options(db, key).read_only(true).create_if_missing(false);
+    let mut conn = SqliteConnection::connect_with(&opts).await?;
+    let version: Option<String> =
+        sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut conn).await?;
+    if version.unwrap_or_default().is_empty() {
+        return Err(Error::NotSqlcipher);
+    }
+    let result = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    match result {
+        Ok(_) => Ok(()),
+        // The key matched its check value, so a file that won't decrypt is damaged (or
+        // belongs with another key file).
+        Err(e) => Err(Error::Corrupt {
+            path: dir.to_path_buf(),
+            detail: format!("it does not decrypt with its key: {}", db_error_text(&e)),
+        }),
+    }
+}
+
+fn db_error_text(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(d) => d.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+async fn ensure_device(pool: &SqlitePool) -> Result<Uuid> {
+    if let Some(id) =
+        sqlx::query_scalar::<_, String>("SELECT device_id FROM device").fetch_optional(pool).await?
+    {
+        return Uuid::parse_str(&id).map_err(|e| Error::Internal(e.to_string()));
+    }
+    let id = Uuid::now_v7();
+    sqlx::query("INSERT INTO device (singleton, device_id, next_seq, hlc) VALUES (1, ?, 1, ?)")
+        .bind(id.to_string())
+        .bind(Hlc::default().to_string())
+        .execute(pool)
+        .await?;
+    Ok(id)
+}
