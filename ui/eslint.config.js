@@ -17,7 +17,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ["*.config.js", "*.config.ts"],
+    files: ["*.config.js", "*.config.ts", "scripts/**"],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -83,6 +83,11 @@ pub(crate) struct KeyFile {
     pub version: u32,
     pub store_id: Uuid,
     pub key_check: String,
+    /// The database file's first 16 bytes (SQLCipher's random per-file salt, stored in
+    /// the clear), so a key file paired with another store's database is told apart from
+    /// a damaged database.
+    #[serde(default)]
+    pub db_salt: Option<String>,
     pub protection: KeyFileProtection,
 }
 
@@ -180,12 +185,15 @@ pub(crate) fn create_key_file(
             }
         }
     };
-    let file = KeyFile { version: 1, store_id, key_check: key.check_value(), protection };
-    write_atomically(
-        &key_file_path(dir),
-        &serde_json::to_vec_pretty(&file).expect("key file serialises"),
-    )?;
+    let file =
+        KeyFile { version: 1, store_id, key_check: key.check_value(), db_salt: None, protection };
+    write_key_file(dir, &file)?;
     Ok(file)
+}
+
+pub(crate) fn write_key_file(dir: &Path, file: &KeyFile) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(file).expect("key file serialises");
+    write_atomically(&key_file_path(dir), &bytes)
 }
 
 pub fn validate_passphrase(pass: &str) -> Result<()> {
@@ -252,6 +260,15 @@ pub(crate) fn unlock_key(dir: &Path, file: &KeyFile, unlock: &Unlock) -> Result<
         return Err(Error::WrongKey(dir.to_path_buf()));
     }
     Ok(key)
+}
+
+/// The raw key of a passphrase-protected store, as hex. Only for tests that need to look
+/// at a store below the API (e.g. after a refused migration).
+#[cfg(feature = "test-support")]
+pub fn debug_unwrap_key_for_tests(dir: &Path, passphrase: &str) -> Result<Zeroizing<String>> {
+    let file = read_key_file(dir)?.ok_or_else(|| Error::NotInitialized(dir.to_path_buf()))?;
+    let unlock = Unlock { passphrase: Some(Zeroizing::new(passphrase.to_string())) };
+    Ok(unlock_key(dir, &file, &unlock)?.to_hex())
 }
 
 /// Whether the keychain answers at all (used to offer it on first run).

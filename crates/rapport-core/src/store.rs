@@ -79,8 +79,8 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         let key = StoreKey::generate();
-        let key_file = keys::create_key_file(dir, &key, &protection)?;
-        match Self::create_db(dir, &db, key, clock).await {
+        let mut key_file = keys::create_key_file(dir, &key, &protection)?;
+        match Self::create_db(dir, &db, key, &mut key_file, clock).await {
             Ok(store) => Ok(store),
             Err(e) => {
                 // Nothing was ever stored: remove the half-made store so `init` can be retried.
@@ -92,11 +92,20 @@ impl Store {
         }
     }
 
-    async fn create_db(dir: &Path, db: &Path, key: StoreKey, clock: SharedClock) -> Result<Store> {
+    async fn create_db(
+        dir: &Path,
+        db: &Path,
+        key: StoreKey,
+        key_file: &mut KeyFile,
+        clock: SharedClock,
+    ) -> Result<Store> {
         let pool = connect(db, &key, true).await?;
         ensure_sqlcipher(&pool).await?;
         migrate::run(&pool, dir, clock.as_ref()).await?;
-        Self::finish_open(pool, dir, clock).await
+        let store = Self::finish_open(pool, dir, clock).await?;
+        key_file.db_salt = Some(hex::encode(read_header(db)?.1));
+        keys::write_key_file(dir, key_file)?;
+        Ok(store)
     }
 
     /// Opens an existing store. Wrong key, plaintext file and damaged file are distinct
@@ -124,6 +133,17 @@ impl Store {
             (None, false) => return Err(Error::NotInitialized(dir.to_path_buf())),
         };
         let key = keys::unlock_key(dir, &key_file, unlock)?;
+        if let Some(salt) = &key_file.db_salt {
+            if *salt != hex::encode(read_header(&db)?.1) {
+                return Err(Error::KeyMissing {
+                    path: dir.to_path_buf(),
+                    detail: format!(
+                        "{} belongs to another database (or the start of {DB_FILE} is damaged)",
+                        keys::KEY_FILE
+                    ),
+                });
+            }
+        }
         probe(dir, &db, &key).await?;
         let pool = connect(&db, &key, false).await?;
         migrate::run(&pool, dir, clock.as_ref()).await?;
@@ -155,9 +175,19 @@ impl Store {
         &self.pool
     }
 
-    /// Closes the pool and checkpoints the WAL.
+    /// Checkpoints the WAL and closes every connection. Returns only once SQLite has let
+    /// go of the files (`Pool::close` alone can return while a connection that was being
+    /// handed back is still closing on its worker thread).
     pub async fn close(self) {
         let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        while self.pool.size() > 0 {
+            match self.pool.acquire().await {
+                Ok(conn) => {
+                    let _ = conn.detach().close().await;
+                }
+                Err(_) => break,
+            }
+        }
         self.pool.close().await;
     }
 
@@ -267,7 +297,7 @@ async fn connect(db: &Path, key: &StoreKey, create: bool) -> Result<SqlitePool> 
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("secure_delete", "ON");
-    Ok(SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?)
+    Ok(SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?)
 }
 
 async fn ensure_sqlcipher(pool: &SqlitePool) -> Result<()> {
@@ -288,12 +318,25 @@ pub async fn cipher_version(pool: &SqlitePool) -> Result<String> {
         .unwrap_or_default())
 }
 
-fn check_header(db: &Path) -> Result<()> {
+/// The number of bytes read (up to 16) and the first 16 bytes of the file.
+fn read_header(db: &Path) -> Result<(usize, [u8; 16])> {
     use std::io::Read;
     let mut header = [0u8; 16];
     let mut f =
         std::fs::File::open(db).map_err(|e| Error::io(format!("opening {}", db.display()), e))?;
-    let n = f.read(&mut header).map_err(|e| Error::io(format!("reading {}", db.display()), e))?;
+    let mut n = 0;
+    while n < 16 {
+        match f.read(&mut header[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(Error::io(format!("reading {}", db.display()), e)),
+        }
+    }
+    Ok((n, header))
+}
+
+fn check_header(db: &Path) -> Result<()> {
+    let (n, header) = read_header(db)?;
     if n == 0 {
         return Err(Error::Corrupt { path: db.to_path_buf(), detail: "the file is empty".into() });
     }
@@ -306,18 +349,28 @@ fn check_header(db: &Path) -> Result<()> {
 /// Proves the key decrypts the file, on a read-only connection that cannot create or
 /// change anything.
 async fn probe(dir: &Path, db: &Path, key: &StoreKey) -> Result<()> {
-    let opts = options(db, key).read_only(true).create_if_missing(false);
+    // `immutable`: no locks and no -shm, so even the WAL index stays byte-identical.
+    let opts = options(db, key).read_only(true).immutable(true).create_if_missing(false);
     let mut conn = SqliteConnection::connect_with(&opts).await?;
     let version: Option<String> =
         sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut conn).await?;
     if version.unwrap_or_default().is_empty() {
         return Err(Error::NotSqlcipher);
     }
-    let result = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+    let mut result = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
         .fetch_one(&mut conn)
         .await;
+    if result.is_ok() {
+        result = sqlx::query_scalar::<_, i64>("PRAGMA user_version").fetch_one(&mut conn).await;
+    }
     let _ = conn.close().await;
     match result {
+        // Refused here, before anything opens the file for writing.
+        Ok(found) if found > migrate::SCHEMA_VERSION => Err(Error::StoreTooNew {
+            path: dir.to_path_buf(),
+            found,
+            known: migrate::SCHEMA_VERSION,
+        }),
         Ok(_) => Ok(()),
         // The key matched its check value, so a file that won't decrypt is damaged (or
         // belongs with another key file).

@@ -1,0 +1,8 @@
+//! Integration tests of rapport-core against real SQLCipher stores on disk.
+
+mod domain;
+mod encryption;
+mod migrations;
+mod opening;
+mod ops;
+mod support;

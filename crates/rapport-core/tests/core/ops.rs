@@ -1,0 +1,147 @@
+//! Every change is recorded as field-level ops in the same transaction: a failed change
+//! leaves neither the change nor any op.
+
+use rapport_core::customers::NewCustomer;
+use rapport_core::timeline::{InteractionKind, NewInteraction};
+use uuid::Uuid;
+
+use crate::support::*;
+
+async fn ops_for(store: &rapport_core::Store, id: Uuid) -> Vec<(String, String, String)> {
+    sqlx::query_as("SELECT action, field, value FROM ops WHERE entity_id = ? ORDER BY seq")
+        .bind(id.to_string())
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn count(store: &rapport_core::Store, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(store.pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_new_customer_writes_one_op_per_field_with_increasing_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let c = store
+        .add_customer(&NewCustomer {
+            name: "Ada Lovelace".into(),
+            emails: vec!["ada@example.com".into()],
+            tags: vec!["vip".into(), "math".into()],
+            birthday: Some("--12-10".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let ops = ops_for(&store, c.id).await;
+    let fields: Vec<&str> = ops.iter().map(|(_, f, _)| f.as_str()).collect();
+    for f in ["kind", "display_name", "given_name", "family_name", "birthday", "emails"] {
+        assert!(fields.contains(&f), "no op for {f}: {fields:?}");
+    }
+    let tag_adds: Vec<&str> = ops
+        .iter()
+        .filter(|(a, f, _)| a == "add" && f == "tags")
+        .map(|(_, _, v)| v.as_str())
+        .collect();
+    assert_eq!(tag_adds, vec!["\"vip\"", "\"math\""]);
+    assert!(ops.iter().any(|(_, f, v)| f == "birthday" && v == "\"--12-10\""));
+
+    let hlcs: Vec<String> = sqlx::query_scalar("SELECT hlc FROM ops ORDER BY seq")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(hlcs.windows(2).all(|w| w[0] < w[1]), "clocks must strictly increase: {hlcs:?}");
+    let (seq_max, n): (i64, i64) =
+        sqlx::query_as("SELECT max(seq), count(*) FROM ops").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(seq_max, n, "per-device sequence must have no gaps");
+}
+
+#[tokio::test]
+async fn an_edit_writes_ops_only_for_changed_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let c = store
+        .add_customer(&NewCustomer {
+            name: "Alan Turing".into(),
+            tags: vec!["a".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let before = ops_for(&store, c.id).await.len();
+    store
+        .edit_customer(
+            c.id,
+            &[
+                ("name".into(), "Alan Turing".into()),
+                ("stage".into(), "customer".into()),
+                ("tags".into(), "b".into()),
+            ],
+        )
+        .await
+        .unwrap();
+    let after = ops_for(&store, c.id).await;
+    let new: Vec<_> = after[before..].iter().map(|(a, f, v)| format!("{a} {f} {v}")).collect();
+    assert_eq!(
+        new,
+        vec!["set lifecycle_stage \"customer\"", "remove tags \"a\"", "add tags \"b\""]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_change_leaves_no_row_and_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    // Make the last statement of add_customer fail, after the row and most ops are written.
+    sqlx::query(
+        "CREATE TRIGGER boom BEFORE INSERT ON customer_tags WHEN NEW.tag = 'boom'
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let ops_before = count(&store, "SELECT count(*) FROM ops").await;
+    let seq_before = count(&store, "SELECT next_seq FROM device").await;
+    let err = store
+        .add_customer(&NewCustomer {
+            name: "Should Not Exist".into(),
+            emails: vec!["nobody@example.com".into()],
+            tags: vec!["fine".into(), "boom".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("injected failure"), "{err:?}");
+    assert_eq!(count(&store, "SELECT count(*) FROM customers").await, 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM contact_points").await, 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM ops").await, ops_before);
+    assert_eq!(count(&store, "SELECT next_seq FROM device").await, seq_before);
+
+    // The same for a timeline entry whose derived update fails.
+    let ok = store
+        .add_customer(&NewCustomer { name: "Real Person".into(), ..Default::default() })
+        .await
+        .unwrap();
+    sqlx::query(
+        "CREATE TRIGGER boom2 BEFORE UPDATE OF last_contacted_at ON customers
+         BEGIN SELECT RAISE(ABORT, 'injected failure 2'); END",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let ops_before = count(&store, "SELECT count(*) FROM ops").await;
+    store
+        .log_interaction(&NewInteraction {
+            customer_id: ok.id,
+            kind: InteractionKind::Call,
+            summary: "call".into(),
+            body: None,
+            occurred_at: None,
+            amount: None,
+            score: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(count(&store, "SELECT count(*) FROM interactions").await, 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM ops").await, ops_before);
+}
