@@ -1,1 +1,40 @@
+//! The Rapport desktop shell: a Tauri window over `rapport-core`. Thin on purpose: each
+//! command validates what the (untrusted) webview sent, calls the core, and returns the
+//! result or an `{code, message}` error.
 
+#![forbid(unsafe_code)]
+
+pub mod commands;
+
+use std::path::PathBuf;
+
+use rapport_core::{system_clock_shared, Session};
+
+/// Where the store lives: `RAPPORT_DATA_DIR`, or the platform data dir (shared with the CLI).
+pub fn data_dir() -> PathBuf {
+    match std::env::var_os("RAPPORT_DATA_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("rapport"),
+    }
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let session = std::sync::Arc::new(Session::new(data_dir(), system_clock_shared()));
+    tauri::Builder::default()
+        .manage(session)
+        .invoke_handler(tauri::generate_handler![
+            commands::store_status,
+            commands::unlock,
+            commands::create_store,
+            commands::list_customers,
+            commands::add_customer,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Rapport window");
+}

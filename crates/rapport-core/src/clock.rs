@@ -32,6 +32,6 @@ impl Clock for FixedClock {
 
 pub type SharedClock = Arc<dyn Clock>;
 
-pub fn system_clock() -> SharedClock {
+pub fn system_clock_shared() -> SharedClock {
     Arc::new(SystemClock)
 }

@@ -20,6 +20,7 @@ const E: EntityKind = EntityKind::Deal;
 pub struct PipelineStage {
     pub id: Uuid,
     pub name: String,
+    #[ts(type = "number")]
     pub position: i64,
     /// Default win probability, percent.
     pub probability: u8,

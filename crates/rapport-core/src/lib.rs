@@ -22,7 +22,7 @@ pub mod store;
 mod text;
 pub mod timeline;
 
-pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
+pub use clock::{system_clock_shared, Clock, FixedClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use keys::{Protection, Unlock};
 pub use migrate::SCHEMA_VERSION;
@@ -49,4 +49,19 @@ pub mod bindings {
         crate::deals::PipelineStage::export_all_to(dir)?;
         Ok(())
     }
+}
+
+/// The desktop shell runs core futures on a multi-threaded runtime, so they must be `Send`.
+/// Some sqlx call shapes silently lose that (rust-lang/rust#100013); this fails to compile if so.
+#[cfg(test)]
+#[allow(dead_code, clippy::let_underscore_future)]
+fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCustomer) {
+    fn send<T: Send>(_: T) {}
+    send(session.status());
+    send(session.create(None));
+    send(session.unlock("x"));
+    send(Store::open(std::path::Path::new("x"), &Unlock::default(), system_clock_shared()));
+    send(store.add_customer(new));
+    send(store.list_customers(&Default::default()));
+    send(store.demo(1, 1));
 }

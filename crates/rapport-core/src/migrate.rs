@@ -35,11 +35,14 @@ pub(crate) async fn run(pool: &SqlitePool, dir: &Path, clock: &dyn Clock) -> Res
     }
     for (version, sql) in pending {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(|e| {
+        sqlx::query(sql).persistent(false).execute(&mut *tx).await.map_err(|e| {
             Error::Internal(format!("migration {version} failed, nothing was changed: {e}"))
         })?;
         // PRAGMA takes no bind parameters; the version is our own constant.
-        sqlx::raw_sql(&format!("PRAGMA user_version = {version}")).execute(&mut *tx).await?;
+        sqlx::query(&format!("PRAGMA user_version = {version}"))
+            .persistent(false)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         tracing::info!(version, "applied migration");
     }

@@ -24,6 +24,7 @@ describe("command wrappers", () => {
       keep_in_touch_days: null,
       preferred_channel: null,
       lifecycle_stage: null,
+      notes: null,
     };
 
     await storeStatus();

@@ -14,6 +14,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   not_found: true,
   ambiguous: true,
   already_exists: true,
+  not_initialized: true,
   wrong_key: true,
   wrong_passphrase: true,
   passphrase_required: true,

@@ -1,5 +1,6 @@
 //! Integration tests of rapport-core against real SQLCipher stores on disk.
 
+mod bindings;
 mod domain;
 mod encryption;
 mod migrations;

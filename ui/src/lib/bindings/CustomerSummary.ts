@@ -2,4 +2,7 @@
 import type { CustomerKind } from "./CustomerKind";
 import type { LifecycleStage } from "./LifecycleStage";
 
+/**
+ * One row of the customer list.
+ */
 export type CustomerSummary = { id: string, kind: CustomerKind, display_name: string, company_name: string | null, primary_email: string | null, primary_phone: string | null, tags: Array<string>, lifecycle_stage: LifecycleStage, last_contacted_at: string | null, };

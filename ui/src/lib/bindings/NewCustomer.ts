@@ -3,4 +3,15 @@ import type { Channel } from "./Channel";
 import type { CustomerKind } from "./CustomerKind";
 import type { LifecycleStage } from "./LifecycleStage";
 
-export type NewCustomer = { kind: CustomerKind, name: string, emails: Array<string>, phones: Array<string>, company: string | null, title: string | null, tags: Array<string>, birthday: string | null, keep_in_touch_days: number | null, preferred_channel: Channel | null, lifecycle_stage: LifecycleStage | null, };
+/**
+ * What it takes to add a customer (from the app's form, the CLI or an import).
+ */
+export type NewCustomer = { kind: CustomerKind | null, name: string, emails: Array<string>, phones: Array<string>, 
+/**
+ * A company's name: linked to the existing company of that name, or created.
+ */
+company: string | null, title: string | null, tags: Array<string>, 
+/**
+ * `YYYY-MM-DD`, or `--MM-DD` when the year is unknown.
+ */
+birthday: string | null, keep_in_touch_days: number | null, preferred_channel: Channel | null, lifecycle_stage: LifecycleStage | null, notes: string | null, };

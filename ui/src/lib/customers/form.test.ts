@@ -40,6 +40,7 @@ describe("buildNewCustomer", () => {
         keep_in_touch_days: 30,
         preferred_channel: "email",
         lifecycle_stage: null,
+        notes: null,
       },
     });
   });

@@ -113,6 +113,7 @@ export function buildNewCustomer(form: CustomerForm): FormResult {
       keep_in_touch_days: keepInTouchDays,
       preferred_channel: form.preferredChannel === "" ? null : form.preferredChannel,
       lifecycle_stage: null,
+      notes: null,
     },
   };
 }

@@ -17,6 +17,7 @@ const NEW: NewCustomer = {
   keep_in_touch_days: null,
   preferred_channel: null,
   lifecycle_stage: null,
+  notes: null,
 };
 
 beforeEach(() => {
