@@ -27,7 +27,7 @@ pub fn run() {
         .init();
     let session = std::sync::Arc::new(Session::new(data_dir(), system_clock_shared()));
     tauri::Builder::default()
-        .manage(session)
+        .manage(session.clone())
         .invoke_handler(tauri::generate_handler![
             commands::store_status,
             commands::unlock,
@@ -35,6 +35,12 @@ pub fn run() {
             commands::list_customers,
             commands::add_customer,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the Rapport window");
+        .build(tauri::generate_context!())
+        .expect("error while building the Rapport window")
+        .run(move |_app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Close the store before the process exits (see `Store::close`).
+                tauri::async_runtime::block_on(session.lock());
+            }
+        });
 }

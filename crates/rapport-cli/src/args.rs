@@ -72,6 +72,8 @@ pub enum ExportFormat {
     Json,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum CustomerCmd {
     /// Add a person (or a company with --company-record)

@@ -4,7 +4,7 @@ use anyhow::bail;
 use rapport_core::customers::{Channel, CustomerFilter, CustomerKind, LifecycleStage, NewCustomer};
 use rapport_core::money::Money;
 use rapport_core::timeline::{InteractionKind, NewInteraction, INTERACTION_KINDS};
-use rapport_core::Error;
+use rapport_core::{Error, Store};
 use serde::de::DeserializeOwned;
 
 use crate::args::{CustomerAddArgs, CustomerCmd, LogArgs};
@@ -12,8 +12,7 @@ use crate::context::Context;
 use crate::output::{self, or_dash};
 use crate::when;
 
-pub async fn run(ctx: &Context, cmd: CustomerCmd) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+pub async fn run(ctx: &Context, store: &Store, cmd: CustomerCmd) -> anyhow::Result<()> {
     match cmd {
         CustomerCmd::Add(args) => {
             let new = new_customer(args)?;
@@ -25,7 +24,7 @@ pub async fn run(ctx: &Context, cmd: CustomerCmd) -> anyhow::Result<()> {
             }
         }
         CustomerCmd::Show { customer } => {
-            let id = ctx.customer(&store, &customer).await?;
+            let id = ctx.customer(store, &customer).await?;
             let c = store.get_customer(id).await?;
             let timeline = store.timeline(id, 50).await?;
             let followups = store.list_followups(Default::default(), Some(id)).await?;
@@ -65,7 +64,7 @@ pub async fn run(ctx: &Context, cmd: CustomerCmd) -> anyhow::Result<()> {
             }
         }
         CustomerCmd::Edit { customer, set } => {
-            let id = ctx.customer(&store, &customer).await?;
+            let id = ctx.customer(store, &customer).await?;
             let edits = set
                 .iter()
                 .map(|s| match s.split_once('=') {
@@ -81,7 +80,7 @@ pub async fn run(ctx: &Context, cmd: CustomerCmd) -> anyhow::Result<()> {
             }
         }
         CustomerCmd::Delete { customer } => {
-            let id = ctx.customer(&store, &customer).await?;
+            let id = ctx.customer(store, &customer).await?;
             store.delete_customer(id).await?;
             if ctx.json {
                 output::json(&serde_json::json!({ "deleted": id }))?;
@@ -123,9 +122,8 @@ fn new_customer(a: CustomerAddArgs) -> anyhow::Result<NewCustomer> {
     })
 }
 
-pub async fn log(ctx: &Context, a: LogArgs) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
-    let customer_id = ctx.customer(&store, &a.customer).await?;
+pub async fn log(ctx: &Context, store: &Store, a: LogArgs) -> anyhow::Result<()> {
+    let customer_id = ctx.customer(store, &a.customer).await?;
     let kind: InteractionKind = parse("kind", &a.kind, INTERACTION_KINDS)?;
     let occurred_at = a.at.as_deref().map(|t| when::parse(t, ctx.clock.now())).transpose()?;
     let amount = a.amount.as_deref().map(str::parse::<Money>).transpose()?;

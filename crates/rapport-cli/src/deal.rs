@@ -3,16 +3,16 @@
 use anyhow::Context as _;
 use rapport_core::deals::{DealStatus, NewDeal};
 use rapport_core::money::Money;
+use rapport_core::Store;
 
 use crate::args::DealCmd;
 use crate::context::Context;
 use crate::output;
 
-pub async fn run(ctx: &Context, cmd: DealCmd) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+pub async fn run(ctx: &Context, store: &Store, cmd: DealCmd) -> anyhow::Result<()> {
     let deal = match cmd {
         DealCmd::Add { customer, title, value, stage, close } => {
-            let customer_id = ctx.customer(&store, &customer).await?;
+            let customer_id = ctx.customer(store, &customer).await?;
             let expected_close = close
                 .map(|c| {
                     chrono::NaiveDate::parse_from_str(&c, "%Y-%m-%d")

@@ -1,23 +1,23 @@
 //! `rapport followup …`
 
 use rapport_core::followups::FollowupScope;
+use rapport_core::Store;
 
 use crate::args::FollowupCmd;
 use crate::context::Context;
 use crate::output;
 use crate::when;
 
-pub async fn run(ctx: &Context, cmd: FollowupCmd) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+pub async fn run(ctx: &Context, store: &Store, cmd: FollowupCmd) -> anyhow::Result<()> {
     let now = ctx.clock.now();
     let f = match cmd {
         FollowupCmd::Add { customer, due, title } => {
-            let id = ctx.customer(&store, &customer).await?;
+            let id = ctx.customer(store, &customer).await?;
             store.add_followup(id, &title, when::parse(&due, now)?).await?
         }
         FollowupCmd::List { all, customer } => {
             let customer = match customer {
-                Some(c) => Some(ctx.customer(&store, &c).await?),
+                Some(c) => Some(ctx.customer(store, &c).await?),
                 None => None,
             };
             let scope = if all { FollowupScope::All } else { FollowupScope::Open };

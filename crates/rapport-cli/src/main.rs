@@ -15,6 +15,7 @@ mod when;
 use std::process::ExitCode;
 
 use clap::Parser;
+use rapport_core::Store;
 
 use crate::args::{Cli, Command};
 use crate::context::Context;
@@ -42,18 +43,31 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Context::new(cli.data_dir, cli.json, cli.now.as_deref())?;
-    match cli.command {
-        Command::Init => store_cmds::init(&ctx).await,
-        Command::Demo { customers, seed } => store_cmds::demo(&ctx, customers, seed).await,
-        Command::Customer(cmd) => customer::run(&ctx, cmd).await,
-        Command::Log(args) => customer::log(&ctx, args).await,
-        Command::Followup(cmd) => followup::run(&ctx, cmd).await,
-        Command::Deal(cmd) => deal::run(&ctx, cmd).await,
+    if let Command::Init = cli.command {
+        return store_cmds::init(&ctx).await;
+    }
+    let store = ctx.open().await?;
+    let result = dispatch(&ctx, &store, cli.command).await;
+    // Always close before the process exits, on success and on error: SQLite finishes its
+    // checkpoint and lets go of the files on sqlx's worker threads, and exiting while they
+    // still run can crash in libcrypto's exit handlers and leave a half-done checkpoint.
+    store.close().await;
+    result
+}
+
+async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init => unreachable!("init runs before a store is opened"),
+        Command::Demo { customers, seed } => store_cmds::demo(ctx, store, customers, seed).await,
+        Command::Customer(cmd) => customer::run(ctx, store, cmd).await,
+        Command::Log(args) => customer::log(ctx, store, args).await,
+        Command::Followup(cmd) => followup::run(ctx, store, cmd).await,
+        Command::Deal(cmd) => deal::run(ctx, store, cmd).await,
         Command::Export { format, out, customer } => {
-            store_cmds::export(&ctx, format, out, customer).await
+            store_cmds::export(ctx, store, format, out, customer).await
         }
-        Command::Backup { file } => store_cmds::backup(&ctx, &file).await,
-        Command::Doctor => store_cmds::doctor(&ctx).await,
-        Command::Debug(cmd) => store_cmds::debug(&ctx, cmd).await,
+        Command::Backup { file } => store_cmds::backup(ctx, store, &file).await,
+        Command::Doctor => store_cmds::doctor(ctx, store).await,
+        Command::Debug(cmd) => store_cmds::debug(ctx, store, cmd).await,
     }
 }

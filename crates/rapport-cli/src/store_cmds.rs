@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use rapport_core::timeline::{InteractionKind, NewInteraction};
+use rapport_core::Store;
 
 use crate::args::{DebugCmd, ExportFormat};
 use crate::context::Context;
@@ -30,27 +31,25 @@ pub async fn init(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn demo(ctx: &Context, customers: u32, seed: u64) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+pub async fn demo(ctx: &Context, store: &Store, customers: u32, seed: u64) -> anyhow::Result<()> {
     let n = store.demo(customers, seed).await?;
     if ctx.json {
         output::json(&serde_json::json!({ "customers": n }))?;
     } else {
         println!("Added {n} demo customers with their history.");
     }
-    store.close().await;
     Ok(())
 }
 
 pub async fn export(
     ctx: &Context,
+    store: &Store,
     format: ExportFormat,
     out: Option<PathBuf>,
     customer: Option<String>,
 ) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
     let only = match customer {
-        Some(c) => Some(ctx.customer(&store, &c).await?),
+        Some(c) => Some(ctx.customer(store, &c).await?),
         None => None,
     };
     let ExportFormat::Json = format;
@@ -79,8 +78,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn backup(ctx: &Context, file: &Path) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+pub async fn backup(ctx: &Context, store: &Store, file: &Path) -> anyhow::Result<()> {
     store.backup(file).await?;
     if ctx.json {
         output::json(&serde_json::json!({ "backup": file }))?;
@@ -90,8 +88,7 @@ pub async fn backup(ctx: &Context, file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn doctor(ctx: &Context) -> anyhow::Result<()> {
-    let store = ctx.open().await?;
+pub async fn doctor(ctx: &Context, store: &Store) -> anyhow::Result<()> {
     let r = store.doctor().await?;
     if ctx.json {
         output::json(&r)?;
@@ -114,11 +111,10 @@ pub async fn doctor(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn debug(ctx: &Context, cmd: DebugCmd) -> anyhow::Result<()> {
+pub async fn debug(ctx: &Context, store: &Store, cmd: DebugCmd) -> anyhow::Result<()> {
     match cmd {
         DebugCmd::WriteLoop { customer, count } => {
-            let store = ctx.open().await?;
-            let customer_id = ctx.customer(&store, &customer).await?;
+            let customer_id = ctx.customer(store, &customer).await?;
             let mut stdout = std::io::stdout().lock();
             for i in 0..count {
                 let e = store

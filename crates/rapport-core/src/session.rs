@@ -114,12 +114,11 @@ impl Session {
         Ok(self.ready(&store).await)
     }
 
-    /// Locks: closes the store and forgets the key.
+    /// Locks: closes the store (checkpointing its WAL) and forgets the key. Also what
+    /// the app calls on exit.
     pub async fn lock(&self) {
         if let Some(store) = self.store.write().await.take() {
-            if let Ok(store) = Arc::try_unwrap(store) {
-                store.close().await;
-            }
+            store.close().await;
         }
     }
 

@@ -178,7 +178,10 @@ impl Store {
     /// Checkpoints the WAL and closes every connection. Returns only once SQLite has let
     /// go of the files (`Pool::close` alone can return while a connection that was being
     /// handed back is still closing on its worker thread).
-    pub async fn close(self) {
+    /// Call it before the process exits: a process that exits while SQLCipher is still
+    /// checkpointing on a worker thread can crash in exit-time crypto cleanup.
+    /// Idempotent; the store is unusable afterwards.
+    pub async fn close(&self) {
         let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
         while self.pool.size() > 0 {
             match self.pool.acquire().await {
@@ -349,8 +352,11 @@ fn check_header(db: &Path) -> Result<()> {
 /// Proves the key decrypts the file, on a read-only connection that cannot create or
 /// change anything.
 async fn probe(dir: &Path, db: &Path, key: &StoreKey) -> Result<()> {
-    // `immutable`: no locks and no -shm, so even the WAL index stays byte-identical.
-    let opts = options(db, key).read_only(true).immutable(true).create_if_missing(false);
+    // With an empty WAL, open `immutable`: no locks and no -shm, so even SQLite's WAL index
+    // stays byte-identical. With WAL content (e.g. after a crash mid-checkpoint) the main
+    // file alone may be torn, so read through the WAL like any reader would.
+    let wal_len = std::fs::metadata(db.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+    let opts = options(db, key).read_only(true).immutable(wal_len == 0).create_if_missing(false);
     let mut conn = SqliteConnection::connect_with(&opts).await?;
     let version: Option<String> =
         sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut conn).await?;

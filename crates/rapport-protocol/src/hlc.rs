@@ -143,14 +143,18 @@ mod tests {
 
     proptest! {
         // Any interleaving of local ticks and remote observations yields strictly
-        // increasing clocks, and the text form sorts exactly like the value.
+        // increasing clocks, every observation orders after what it observed, and the
+        // text form sorts exactly like the value.
         #[test]
         fn events_strictly_increase(steps in proptest::collection::vec((0u64..10_000, any::<bool>(), 0u64..10_000, 0u32..5), 1..200)) {
             let mut s = HlcState::default();
             let mut prev: Option<Hlc> = None;
             for (now, remote, rm, rc) in steps {
                 let next = if remote {
-                    s.observe(Hlc { millis: rm, counter: rc }, now).unwrap()
+                    let seen = Hlc { millis: rm, counter: rc };
+                    let next = s.observe(seen, now).unwrap();
+                    prop_assert!(next > seen, "observe({seen}) gave {next}");
+                    next
                 } else {
                     s.tick(now)
                 };

@@ -1,0 +1,10 @@
+//! Process-level tests of the `rapport` binary: one integration-test binary, one module per
+//! concern. Tests marked `#[ignore = "needs a Secret Service session…"]` run under
+//! `scripts/with-keyring.sh` (`make test`).
+
+mod clean_exit;
+mod cli_surface;
+mod durability;
+mod keychain;
+mod no_keychain;
+mod support;
