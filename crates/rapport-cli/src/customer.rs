@@ -4,8 +4,7 @@ use anyhow::bail;
 use rapport_core::customers::{Channel, CustomerFilter, CustomerKind, LifecycleStage, NewCustomer};
 use rapport_core::money::Money;
 use rapport_core::timeline::{InteractionKind, NewInteraction, INTERACTION_KINDS};
-use rapport_core::{Error, Store};
-use serde::de::DeserializeOwned;
+use rapport_core::{parse_enum, Error, Store};
 
 use crate::args::{CustomerAddArgs, CustomerCmd, LogArgs};
 use crate::context::Context;
@@ -92,13 +91,6 @@ pub async fn run(ctx: &Context, store: &Store, cmd: CustomerCmd) -> anyhow::Resu
     Ok(())
 }
 
-fn parse<T: DeserializeOwned>(field: &str, value: &str, allowed: &str) -> Result<T, Error> {
-    serde_json::from_value(serde_json::Value::String(
-        value.trim().to_ascii_lowercase().replace([' ', '-'], "_"),
-    ))
-    .map_err(|_| Error::invalid(field, format!("`{value}` is not one of: {allowed}")))
-}
-
 fn new_customer(a: CustomerAddArgs) -> anyhow::Result<NewCustomer> {
     Ok(NewCustomer {
         kind: Some(if a.company_record { CustomerKind::Company } else { CustomerKind::Person }),
@@ -112,11 +104,11 @@ fn new_customer(a: CustomerAddArgs) -> anyhow::Result<NewCustomer> {
         keep_in_touch_days: a.keep_in_touch,
         preferred_channel: a
             .channel
-            .map(|c| parse::<Channel>("channel", &c, "email, phone, sms, whatsapp, in_person"))
+            .map(|c| parse_enum::<Channel>("channel", &c, "email, phone, sms, whatsapp, in_person"))
             .transpose()?,
         lifecycle_stage: a
             .stage
-            .map(|s| parse::<LifecycleStage>("stage", &s, "lead, prospect, customer, former"))
+            .map(|s| parse_enum::<LifecycleStage>("stage", &s, "lead, prospect, customer, former"))
             .transpose()?,
         notes: a.notes,
     })
@@ -124,7 +116,7 @@ fn new_customer(a: CustomerAddArgs) -> anyhow::Result<NewCustomer> {
 
 pub async fn log(ctx: &Context, store: &Store, a: LogArgs) -> anyhow::Result<()> {
     let customer_id = ctx.customer(store, &a.customer).await?;
-    let kind: InteractionKind = parse("kind", &a.kind, INTERACTION_KINDS)?;
+    let kind: InteractionKind = parse_enum("kind", &a.kind, INTERACTION_KINDS)?;
     let occurred_at = a.at.as_deref().map(|t| when::parse(t, ctx.clock.now())).transpose()?;
     let amount = a.amount.as_deref().map(str::parse::<Money>).transpose()?;
     if amount.is_some() && kind != InteractionKind::Purchase {

@@ -28,6 +28,7 @@ pub use keys::{Protection, Unlock};
 pub use migrate::SCHEMA_VERSION;
 pub use session::{Session, StoreStatus};
 pub use store::{Store, StoreKind, DB_FILE};
+pub use text::parse_enum;
 
 /// Rust types exported to TypeScript for the desktop UI (see `ui/src/lib/bindings`).
 pub mod bindings {

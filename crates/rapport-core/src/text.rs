@@ -32,7 +32,9 @@ pub(crate) fn enum_str<T: Serialize>(v: &T) -> String {
     }
 }
 
-pub(crate) fn parse_enum<T: DeserializeOwned>(field: &str, s: &str, allowed: &str) -> Result<T> {
+/// Parses user text ("In person", "in-person") into a snake_case unit enum, or says
+/// which values are allowed.
+pub fn parse_enum<T: DeserializeOwned>(field: &str, s: &str, allowed: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(
         s.trim().to_ascii_lowercase().replace([' ', '-'], "_"),
     ))

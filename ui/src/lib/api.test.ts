@@ -1,6 +1,6 @@
+import { newCustomer } from "../test/fixtures";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { addCustomer, createStore, listCustomers, RapportError, storeStatus, unlock } from "./api";
-import type { NewCustomer } from "./bindings/NewCustomer";
 import { invokeMock } from "../test/backend";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -12,20 +12,7 @@ beforeEach(() => {
 describe("command wrappers", () => {
   it("use the backend's command and argument names", async () => {
     invokeMock.mockResolvedValue(null);
-    const input: NewCustomer = {
-      kind: "person",
-      name: "Ada",
-      emails: [],
-      phones: [],
-      company: null,
-      title: null,
-      tags: [],
-      birthday: null,
-      keep_in_touch_days: null,
-      preferred_channel: null,
-      lifecycle_stage: null,
-      notes: null,
-    };
+    const input = newCustomer();
 
     await storeStatus();
     await unlock("hunter22");

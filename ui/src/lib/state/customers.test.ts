@@ -1,24 +1,11 @@
+import { newCustomer } from "../../test/fixtures";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { NewCustomer } from "../bindings/NewCustomer";
 import { CustomersState, HIGHLIGHT_MS, LIST_LIMIT, SEARCH_DEBOUNCE_MS } from "./customers.svelte";
 import { backend, customer, invokeMock } from "../../test/backend";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-const NEW: NewCustomer = {
-  kind: "person",
-  name: "Grace Hopper",
-  emails: [],
-  phones: [],
-  company: null,
-  title: null,
-  tags: [],
-  birthday: null,
-  keep_in_touch_days: null,
-  preferred_channel: null,
-  lifecycle_stage: null,
-  notes: null,
-};
+const NEW = newCustomer({ name: "Grace Hopper" });
 
 beforeEach(() => {
   invokeMock.mockReset();
