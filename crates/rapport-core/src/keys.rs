@@ -306,6 +306,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     let ctx = |what: &str| format!("{what} {}", tmp.display());
     let mut f = fs::File::create(&tmp).map_err(|e| Error::io(ctx("creating"), e))?;
+    crate::store::restrict_to_owner(&tmp, 0o600)?;
     f.write_all(bytes).map_err(|e| Error::io(ctx("writing"), e))?;
     f.sync_all().map_err(|e| Error::io(ctx("syncing"), e))?;
     drop(f);

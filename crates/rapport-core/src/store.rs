@@ -78,6 +78,7 @@ impl Store {
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        restrict_to_owner(dir, 0o700)?;
         let key = StoreKey::generate();
         let mut key_file = keys::create_key_file(dir, &key, &protection)?;
         match Self::create_db(dir, &db, key, &mut key_file, clock).await {
@@ -407,4 +408,17 @@ async fn ensure_device(pool: &SqlitePool) -> Result<Uuid> {
         .execute(pool)
         .await?;
     Ok(id)
+}
+
+/// Only the owner may list or read the store directory (and, below, the key file).
+#[cfg(unix)]
+pub(crate) fn restrict_to_owner(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io(format!("restricting permissions of {}", path.display()), e))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn restrict_to_owner(_path: &Path, _mode: u32) -> Result<()> {
+    Ok(())
 }

@@ -18,6 +18,18 @@ async fn sqlcipher_is_linked() {
     assert_eq!(report.journal_mode, "wal");
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn store_dir_and_key_file_are_private_to_the_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("store");
+    new_store(&dir).await.close().await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("keyfile.json")), 0o600);
+}
+
 #[tokio::test]
 async fn canary_never_reaches_file_wal_or_backup() {
     let dir = tempfile::tempdir().unwrap();
