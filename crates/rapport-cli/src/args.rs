@@ -48,6 +48,26 @@ pub enum Command {
     /// Deals in the pipeline
     #[command(subcommand)]
     Deal(DealCmd),
+    /// Who needs attention: overdue nudges, due follow-ups, upcoming personal dates
+    Today {
+        /// Announce birthdays and other dates this many days ahead
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
+    /// Keep-in-touch cadence for everyone with a tag (a customer's own cadence wins)
+    Cadence {
+        #[arg(long)]
+        tag: String,
+        /// Due after this many days without contact
+        #[arg(long, value_name = "DAYS", required_unless_present = "clear")]
+        every: Option<u32>,
+        /// Overdue after this many days [default: every × 1.5]
+        #[arg(long, value_name = "DAYS", requires = "every")]
+        max: Option<u32>,
+        /// Remove the tag's cadence
+        #[arg(long, conflicts_with = "every")]
+        clear: bool,
+    },
     /// Export data (JSON: everything, or one customer)
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]

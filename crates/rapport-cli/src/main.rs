@@ -10,6 +10,7 @@ mod deal;
 mod followup;
 mod output;
 mod store_cmds;
+mod today;
 mod when;
 
 use std::process::ExitCode;
@@ -63,6 +64,11 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Log(args) => customer::log(ctx, store, args).await,
         Command::Followup(cmd) => followup::run(ctx, store, cmd).await,
         Command::Deal(cmd) => deal::run(ctx, store, cmd).await,
+        Command::Today { days } => today::today(ctx, store, days).await,
+        Command::Cadence { tag, every, max, clear } => {
+            today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })
+                .await
+        }
         Command::Export { format, out, customer } => {
             store_cmds::export(ctx, store, format, out, customer).await
         }

@@ -30,6 +30,30 @@ impl PersonalDate {
             PersonalDate::YearLess { .. } => None,
         }
     }
+
+    /// This date's day in `year`. 29 February falls on 28 February in non-leap years
+    /// (the convention most people celebrate by).
+    pub fn in_year(&self, year: i32) -> NaiveDate {
+        let (m, d) = self.month_day();
+        NaiveDate::from_ymd_opt(year, m, d)
+            .or_else(|| NaiveDate::from_ymd_opt(year, m, d - 1))
+            .unwrap_or_default()
+    }
+
+    /// The next time this date comes round, on or after `from`.
+    pub fn next_on_or_after(&self, from: NaiveDate) -> NaiveDate {
+        let this_year = self.in_year(from.year());
+        if this_year >= from {
+            this_year
+        } else {
+            self.in_year(from.year() + 1)
+        }
+    }
+
+    /// How many years old the date is on `on` (an age, for a birthday), when the year is known.
+    pub fn years_on(&self, on: NaiveDate) -> Option<i32> {
+        self.year().map(|y| on.year() - y)
+    }
 }
 
 impl fmt::Display for PersonalDate {
@@ -92,6 +116,20 @@ mod tests {
         }
         assert_eq!("--03-07".parse::<PersonalDate>().unwrap().month_day(), (3, 7));
         assert_eq!("--03-07".parse::<PersonalDate>().unwrap().year(), None);
+    }
+
+    #[test]
+    fn next_occurrence_handles_year_end_and_29_february() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let leapling: PersonalDate = "1984-02-29".parse().unwrap();
+        assert_eq!(leapling.next_on_or_after(d("2027-01-10")), d("2027-02-28"));
+        assert_eq!(leapling.next_on_or_after(d("2028-01-10")), d("2028-02-29"));
+        assert_eq!(leapling.next_on_or_after(d("2027-03-01")), d("2028-02-29"));
+        assert_eq!(leapling.years_on(d("2027-02-28")), Some(43));
+        let xmas: PersonalDate = "--12-25".parse().unwrap();
+        assert_eq!(xmas.next_on_or_after(d("2026-12-25")), d("2026-12-25"));
+        assert_eq!(xmas.next_on_or_after(d("2026-12-26")), d("2027-12-25"));
+        assert_eq!(xmas.years_on(d("2026-12-25")), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod session;
 pub mod store;
 mod text;
 pub mod timeline;
+pub mod today;
 
 pub use clock::{system_clock_shared, Clock, FixedClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
@@ -48,6 +49,7 @@ pub mod bindings {
         crate::followups::Followup::export_all_to(dir)?;
         crate::deals::Deal::export_all_to(dir)?;
         crate::deals::PipelineStage::export_all_to(dir)?;
+        crate::today::TodayItem::export_all_to(dir)?;
         Ok(())
     }
 }

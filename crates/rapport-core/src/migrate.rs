@@ -12,20 +12,27 @@ use crate::error::{Error, Result};
 pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_default_stages.sql")),
+    (3, include_str!("../migrations/0003_cadence.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 pub(crate) async fn run(pool: &SqlitePool, dir: &Path, clock: &dyn Clock) -> Result<()> {
+    apply(pool, dir, clock, MIGRATIONS).await
+}
+
+async fn apply(
+    pool: &SqlitePool,
+    dir: &Path,
+    clock: &dyn Clock,
+    migrations: &[(i64, &str)],
+) -> Result<()> {
+    let known = migrations.last().map_or(0, |(v, _)| *v);
     let current: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(pool).await?;
-    if current > SCHEMA_VERSION {
-        return Err(Error::StoreTooNew {
-            path: dir.to_path_buf(),
-            found: current,
-            known: SCHEMA_VERSION,
-        });
+    if current > known {
+        return Err(Error::StoreTooNew { path: dir.to_path_buf(), found: current, known });
     }
-    let pending: Vec<_> = MIGRATIONS.iter().filter(|(v, _)| *v > current).collect();
+    let pending: Vec<_> = migrations.iter().filter(|(v, _)| *v > current).collect();
     if pending.is_empty() {
         return Ok(());
     }
@@ -47,4 +54,54 @@ pub(crate) async fn run(pool: &SqlitePool, dir: &Path, clock: &dyn Clock) -> Res
         tracing::info!(version, "applied migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    async fn pool(dir: &Path) -> SqlitePool {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(dir.join("m.db"))
+            .pragma(
+                "key",
+                "\"x'0101010101010101010101010101010101010101010101010101010101010101'\"",
+            )
+            .create_if_missing(true);
+        SqlitePool::connect_with(opts).await.unwrap()
+    }
+
+    async fn version_and_rows(pool: &SqlitePool) -> (i64, i64) {
+        let v = sqlx::query_scalar("PRAGMA user_version").fetch_one(pool).await.unwrap();
+        let n = sqlx::query_scalar("SELECT count(*) FROM t").fetch_one(pool).await.unwrap();
+        (v, n)
+    }
+
+    #[tokio::test]
+    async fn a_failing_migration_rolls_back_whole_after_a_backup_then_applies_once_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(dir.path()).await;
+        let clock = FixedClock(chrono::DateTime::UNIX_EPOCH);
+        let v1 = (1, "CREATE TABLE t (x INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);");
+        apply(&pool, dir.path(), &clock, &[v1]).await.unwrap();
+        assert_eq!(version_and_rows(&pool).await, (1, 1));
+        assert!(!dir.path().join("backups").exists(), "nothing to back up in a new store");
+
+        // The second statement fails after the first succeeded: nothing may stick.
+        let broken = (2, "INSERT INTO t VALUES (2); INSERT INTO t VALUES (1);");
+        let err = apply(&pool, dir.path(), &clock, &[v1, broken]).await.unwrap_err();
+        assert!(err.to_string().contains("migration 2 failed"), "{err}");
+        assert_eq!(version_and_rows(&pool).await, (1, 1));
+        let backups = std::fs::read_dir(dir.path().join("backups")).unwrap().count();
+        assert_eq!(backups, 1);
+
+        let fixed = (2, "INSERT INTO t VALUES (2);");
+        let v3 = (3, "INSERT INTO t VALUES (3);");
+        std::fs::remove_dir_all(dir.path().join("backups")).unwrap();
+        apply(&pool, dir.path(), &clock, &[v1, fixed, v3]).await.unwrap();
+        assert_eq!(version_and_rows(&pool).await, (3, 3));
+        let err = apply(&pool, dir.path(), &clock, &[v1, fixed]).await.unwrap_err();
+        assert!(matches!(err, Error::StoreTooNew { found: 3, known: 2, .. }), "{err}");
+    }
 }

@@ -8,3 +8,4 @@ mod durability;
 mod keychain;
 mod no_keychain;
 mod support;
+mod today;

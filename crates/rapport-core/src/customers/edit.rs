@@ -22,7 +22,7 @@ const E: EntityKind = EntityKind::Customer;
 /// The fields `edit` understands (aliases in parentheses), for help texts and errors.
 pub const EDITABLE_FIELDS: &str = "name, given_name, family_name, company, title, stage (lifecycle_stage), \
 lead_source, owner, birthday, how_we_met, channel (preferred_channel), quiet_hours (HH:MM-HH:MM), \
-keep_in_touch (days), notes, emails, phones, tags (comma-separated lists), addresses, important_dates, \
+keep_in_touch (days), keep_in_touch_max (days), notes, emails, phones, tags (comma-separated lists), addresses, important_dates, \
 key_facts (JSON arrays), custom.NAME";
 
 impl Store {
@@ -128,28 +128,10 @@ async fn apply(ch: &mut Change<'_>, c: &Customer, field: &str, value: &str) -> R
             column(ch, id, "preferred_channel", v.clone(), old, &v).await
         }
         "keep_in_touch" | "keep_in_touch_days" => {
-            let v = match value.trim() {
-                "" => None,
-                s => Some(s.parse::<u32>().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(
-                    || {
-                        Error::invalid(
-                            "keep_in_touch_days",
-                            format!("`{s}` is not a number of days from 1 to 3650"),
-                        )
-                    },
-                )?),
-            };
-            let as_text = v.map(|d| d.to_string());
-            let old = c.keep_in_touch_days.map(|d| d.to_string());
-            if as_text == old {
-                return Ok(());
-            }
-            sqlx::query("UPDATE customers SET keep_in_touch_days = ? WHERE id = ?")
-                .bind(v)
-                .bind(id.to_string())
-                .execute(ch.conn())
-                .await?;
-            ch.set(E, id, "keep_in_touch_days", v).await
+            days_column(ch, id, "keep_in_touch_days", value, c.keep_in_touch_days).await
+        }
+        "keep_in_touch_max" | "keep_in_touch_max_days" => {
+            days_column(ch, id, "keep_in_touch_max_days", value, c.keep_in_touch_max_days).await
         }
         "quiet_hours" => {
             let v = match opt_text("quiet_hours", value, 20)? {
@@ -218,6 +200,31 @@ async fn apply(ch: &mut Change<'_>, c: &Customer, field: &str, value: &str) -> R
             format!("is not a customer field; editable fields: {EDITABLE_FIELDS}"),
         )),
     }
+}
+
+/// Writes a number-of-days column (1–3650, empty clears) if it changed, with its op.
+async fn days_column(
+    ch: &mut Change<'_>,
+    id: Uuid,
+    col: &'static str,
+    value: &str,
+    old: Option<u32>,
+) -> Result<()> {
+    let v = match value.trim() {
+        "" => None,
+        s => Some(s.parse::<u32>().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
+            Error::invalid(col, format!("`{s}` is not a number of days from 1 to 3650"))
+        })?),
+    };
+    if v == old {
+        return Ok(());
+    }
+    sqlx::query(&format!("UPDATE customers SET {col} = ? WHERE id = ?"))
+        .bind(v)
+        .bind(id.to_string())
+        .execute(ch.conn())
+        .await?;
+    ch.set(E, id, col, v).await
 }
 
 /// Writes one text column if it changed, and its op carrying `op_value`.

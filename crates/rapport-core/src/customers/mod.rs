@@ -131,6 +131,8 @@ pub struct Customer {
     pub preferred_channel: Option<Channel>,
     pub quiet_hours: Option<QuietHours>,
     pub keep_in_touch_days: Option<u32>,
+    /// Overdue after this many days (due soon after `keep_in_touch_days`).
+    pub keep_in_touch_max_days: Option<u32>,
     pub notes: Option<String>,
     pub last_contacted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

@@ -156,6 +156,9 @@ impl Store {
                 .transpose()?,
             quiet_hours: opt_str("quiet_hours").map(|q| json("quiet_hours", &q)).transpose()?,
             keep_in_touch_days: row.get::<Option<i64>, _>("keep_in_touch_days").map(|d| d as u32),
+            keep_in_touch_max_days: row
+                .get::<Option<i64>, _>("keep_in_touch_max_days")
+                .map(|d| d as u32),
             notes: opt_str("notes"),
             last_contacted_at: parse_time(opt_str("last_contacted_at"))?,
             created_at: parse_time(opt_str("created_at"))?.unwrap_or_default(),

@@ -7,3 +7,4 @@ mod migrations;
 mod opening;
 mod ops;
 mod support;
+mod today;

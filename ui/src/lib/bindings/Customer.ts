@@ -11,4 +11,8 @@ import type { QuietHours } from "./QuietHours";
 /**
  * Everything about one customer.
  */
-export type Customer = { id: string, kind: CustomerKind, display_name: string, given_name: string | null, family_name: string | null, company_id: string | null, company_name: string | null, title: string | null, emails: Array<Labeled>, phones: Array<Labeled>, addresses: Array<Address>, tags: Array<string>, custom_fields: { [key in string]?: string }, lifecycle_stage: LifecycleStage, lead_source: string | null, owner: string | null, birthday: string | null, important_dates: Array<ImportantDate>, key_facts: Array<KeyFact>, how_we_met: string | null, preferred_channel: Channel | null, quiet_hours: QuietHours | null, keep_in_touch_days: number | null, notes: string | null, last_contacted_at: string | null, created_at: string, updated_at: string, };
+export type Customer = { id: string, kind: CustomerKind, display_name: string, given_name: string | null, family_name: string | null, company_id: string | null, company_name: string | null, title: string | null, emails: Array<Labeled>, phones: Array<Labeled>, addresses: Array<Address>, tags: Array<string>, custom_fields: { [key in string]?: string }, lifecycle_stage: LifecycleStage, lead_source: string | null, owner: string | null, birthday: string | null, important_dates: Array<ImportantDate>, key_facts: Array<KeyFact>, how_we_met: string | null, preferred_channel: Channel | null, quiet_hours: QuietHours | null, keep_in_touch_days: number | null, 
+/**
+ * Overdue after this many days (due soon after `keep_in_touch_days`).
+ */
+keep_in_touch_max_days: number | null, notes: string | null, last_contacted_at: string | null, created_at: string, updated_at: string, };

@@ -1,0 +1,219 @@
+//! Today: cadence nudges, follow-ups and personal dates, with an injected clock.
+
+use chrono::{Duration, NaiveDate};
+use proptest::prelude::*;
+use rapport_core::customers::NewCustomer;
+use rapport_core::timeline::{InteractionKind, NewInteraction};
+use rapport_core::today::{TodayItem, TodayOptions, TodayReason};
+use rapport_core::Store;
+use uuid::Uuid;
+
+use crate::support::*;
+
+const KINDS: [InteractionKind; 8] = [
+    InteractionKind::Note,
+    InteractionKind::Call,
+    InteractionKind::Email,
+    InteractionKind::Meeting,
+    InteractionKind::Visit,
+    InteractionKind::Purchase,
+    InteractionKind::Complaint,
+    InteractionKind::Feedback,
+];
+
+fn t0() -> chrono::DateTime<chrono::Utc> {
+    at("2026-11-22T10:00:00Z")
+}
+
+async fn person(store: &Store, name: &str, every: Option<u32>, tags: &[&str]) -> Uuid {
+    store
+        .add_customer(&NewCustomer {
+            name: name.into(),
+            keep_in_touch_days: every,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+async fn log(store: &Store, id: Uuid, kind: InteractionKind, when: chrono::DateTime<chrono::Utc>) {
+    store
+        .log_interaction(&NewInteraction {
+            customer_id: id,
+            kind,
+            summary: "x".into(),
+            body: None,
+            occurred_at: Some(when),
+            amount: (kind == InteractionKind::Purchase).then(|| "10 EUR".parse().unwrap()),
+            score: (kind == InteractionKind::Feedback).then_some(8),
+        })
+        .await
+        .unwrap();
+}
+
+fn for_customer(items: &[TodayItem], id: Uuid) -> Vec<&TodayItem> {
+    items.iter().filter(|i| i.customer_id == id).collect()
+}
+
+#[tokio::test]
+async fn every_interaction_kind_resets_the_cadence() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let later = TodayOptions::utc(t0() + Duration::days(30), 7);
+    for kind in KINDS {
+        let id = person(&store, &format!("{kind:?} Person"), Some(14), &[]).await;
+        // 30 days without contact, ideal 14 / max 21: overdue.
+        let before = store.today(&later).await.unwrap();
+        let mine = for_customer(&before, id);
+        assert_eq!(mine.len(), 1, "{kind:?}: {mine:?}");
+        assert_eq!(mine[0].reason, TodayReason::Overdue);
+        assert!(mine[0].explanation.contains("every 2 weeks"), "{}", mine[0].explanation);
+        log(&store, id, kind, t0() + Duration::days(29)).await;
+        let after = store.today(&later).await.unwrap();
+        assert!(for_customer(&after, id).is_empty(), "{kind:?} did not reset the cadence");
+    }
+}
+
+#[tokio::test]
+async fn due_soon_then_overdue_and_tag_cadence_with_own_winning() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    store.set_tag_cadence("vip", Some((21, Some(28)))).await.unwrap();
+    let tagged = person(&store, "Tagged Tess", None, &["VIP"]).await;
+    let own = person(&store, "Own Otto", Some(60), &["vip"]).await;
+    let untagged = person(&store, "Plain Pat", None, &[]).await;
+    let on = |days| TodayOptions::utc(t0() + Duration::days(days), 7);
+
+    let items = store.today(&on(20)).await.unwrap();
+    assert!(for_customer(&items, tagged).is_empty(), "not yet due at 20 days");
+    // Due on the day the ideal interval is reached, overdue on the day the maximum is.
+    let items = store.today(&on(21)).await.unwrap();
+    assert_eq!(for_customer(&items, tagged)[0].reason, TodayReason::DueSoon);
+    let items = store.today(&on(22)).await.unwrap();
+    let tess = for_customer(&items, tagged);
+    assert_eq!(tess[0].reason, TodayReason::DueSoon);
+    assert!(tess[0].explanation.contains("every 3 weeks for “VIP”"), "{}", tess[0].explanation);
+    assert!(for_customer(&items, own).is_empty(), "own cadence (60 days) must win over the tag");
+    let items = store.today(&on(28)).await.unwrap();
+    assert_eq!(for_customer(&items, tagged)[0].reason, TodayReason::Overdue);
+    assert!(for_customer(&items, untagged).is_empty());
+    // Overdue comes before due soon in the list.
+    let items = store.today(&on(61)).await.unwrap();
+    let reasons: Vec<_> = items.iter().map(|i| i.reason).collect();
+    let mut sorted = reasons.clone();
+    sorted.sort();
+    assert_eq!(reasons, sorted);
+    // Removing the tag's cadence removes the nudge.
+    store.set_tag_cadence("vip", None).await.unwrap();
+    assert!(for_customer(&store.today(&on(28)).await.unwrap(), tagged).is_empty());
+}
+
+#[tokio::test]
+async fn birthdays_with_and_without_year_and_on_29_february() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let add = |name: &str, b: &str| NewCustomer {
+        name: name.into(),
+        birthday: Some(b.into()),
+        ..Default::default()
+    };
+    let leap = store.add_customer(&add("Leap Lena", "1984-02-29")).await.unwrap().id;
+    let yearless = store.add_customer(&add("Yearless Yan", "--02-29")).await.unwrap().id;
+    let xmas = store.add_customer(&add("Noel", "--12-25")).await.unwrap().id;
+    let day = |d: &str| {
+        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        TodayOptions::utc(date.and_hms_opt(12, 0, 0).unwrap().and_utc(), 7)
+    };
+    // 2027 is not a leap year: 29 February is celebrated on the 28th.
+    let items = store.today(&day("2027-02-25")).await.unwrap();
+    let lena = for_customer(&items, leap);
+    assert_eq!(lena.len(), 1);
+    assert_eq!(lena[0].date, NaiveDate::from_ymd_opt(2027, 2, 28));
+    assert!(
+        lena[0].explanation.starts_with("in 3 days") && lena[0].explanation.ends_with("turns 43"),
+        "{}",
+        lena[0].explanation
+    );
+    let yan = for_customer(&items, yearless);
+    assert_eq!(yan[0].date, NaiveDate::from_ymd_opt(2027, 2, 28));
+    assert!(!yan[0].explanation.contains("turns"), "no age without a year");
+    // 2028 is a leap year.
+    let items = store.today(&day("2028-02-27")).await.unwrap();
+    assert_eq!(for_customer(&items, leap)[0].date, NaiveDate::from_ymd_opt(2028, 2, 29));
+    assert!(for_customer(&items, leap)[0].explanation.contains("turns 44"));
+    // Across the year end, and the horizon.
+    let items = store.today(&day("2026-12-24")).await.unwrap();
+    assert_eq!(for_customer(&items, xmas)[0].explanation, "tomorrow");
+    assert!(
+        for_customer(&store.today(&day("2026-12-17")).await.unwrap(), xmas).is_empty(),
+        "8 days ahead is beyond 7"
+    );
+    assert_eq!(
+        for_customer(&store.today(&day("2026-12-25")).await.unwrap(), xmas)[0].explanation,
+        "today"
+    );
+}
+
+#[tokio::test]
+async fn followups_due_today_and_overdue_are_listed_snoozed_ones_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let id = person(&store, "Fiona Follow", None, &[]).await;
+    let today = store.add_followup(id, "Send quote", at("2026-11-22T16:00:00Z")).await.unwrap();
+    let late = store.add_followup(id, "Call back", at("2026-11-19T09:00:00Z")).await.unwrap();
+    let tomorrow = store.add_followup(id, "Tomorrow's", at("2026-11-23T09:00:00Z")).await.unwrap();
+    let snoozed = store.add_followup(id, "Snoozed", at("2026-11-21T09:00:00Z")).await.unwrap();
+    store.snooze_followup(snoozed.id, at("2026-11-25T09:00:00Z")).await.unwrap();
+    let items = store.today(&TodayOptions::utc(t0(), 7)).await.unwrap();
+    let ids: Vec<_> = items.iter().filter_map(|i| i.followup_id).collect();
+    assert_eq!(ids, vec![late.id, today.id], "overdue first, then due today");
+    assert!(items[0].explanation.contains("overdue by 3 days"), "{}", items[0].explanation);
+    assert!(!ids.contains(&tomorrow.id) && !ids.contains(&snoozed.id));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    // For random histories: a customer's "last contacted" is their newest interaction,
+    // and exactly the customers whose cadence is due are nudged.
+    #[test]
+    fn last_contacted_is_newest_and_every_due_customer_is_nudged(
+        customers in proptest::collection::vec(
+            (proptest::option::of(1u32..40), proptest::collection::vec((0usize..8, 0i64..90), 0..5)),
+            1..6),
+        check_after_days in 0i64..60,
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = new_store(dir.path()).await;
+            let now = t0() + Duration::days(check_after_days);
+            let mut expect = Vec::new();
+            for (n, (every, history)) in customers.iter().enumerate() {
+                let id = person(&store, &format!("Customer {n}"), *every, &[]).await;
+                let mut newest = None;
+                for (k, days_ago) in history {
+                    let when = t0() - Duration::days(*days_ago);
+                    log(&store, id, KINDS[*k], when).await;
+                    newest = newest.max(Some(when));
+                }
+                let summary = store.customer_summary(id).await.unwrap();
+                prop_assert_eq!(summary.last_contacted_at, newest);
+                if let Some(ideal) = every {
+                    let since = newest.unwrap_or(t0());
+                    expect.push((id, (now - since).num_days() >= i64::from(*ideal)));
+                }
+            }
+            let items = store.today(&TodayOptions::utc(now, 7)).await.unwrap();
+            for (id, due) in expect {
+                let nudged = items.iter().any(|i| i.customer_id == id
+                    && matches!(i.reason, TodayReason::Overdue | TodayReason::DueSoon));
+                prop_assert_eq!(nudged, due, "customer {} due={} nudged={}", id, due, nudged);
+            }
+            store.close().await;
+            Ok(())
+        })?;
+    }
+}
