@@ -54,6 +54,17 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         days: u32,
     },
+    /// Pipeline, forecast, win rate, sales cycle, CLV, retention, NPS, complaints, who is slipping
+    Insights {
+        /// The period: the last DAYS days up to now
+        #[arg(long, default_value_t = 365, conflicts_with = "from")]
+        days: u32,
+        /// Or an explicit period start (with --to, default now)
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        #[arg(long, value_name = "TIME", requires = "from")]
+        to: Option<String>,
+    },
     /// Keep-in-touch cadence for everyone with a tag (a customer's own cadence wins)
     Cadence {
         #[arg(long)]

@@ -8,6 +8,7 @@ mod context;
 mod customer;
 mod deal;
 mod followup;
+mod insights;
 mod output;
 mod store_cmds;
 mod today;
@@ -64,6 +65,9 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Log(args) => customer::log(ctx, store, args).await,
         Command::Followup(cmd) => followup::run(ctx, store, cmd).await,
         Command::Deal(cmd) => deal::run(ctx, store, cmd).await,
+        Command::Insights { days, from, to } => {
+            insights::run(ctx, store, days, from.as_deref(), to.as_deref()).await
+        }
         Command::Today { days } => today::today(ctx, store, days).await,
         Command::Cadence { tag, every, max, clear } => {
             today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })

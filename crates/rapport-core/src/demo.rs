@@ -259,9 +259,23 @@ async fn person(ch: &mut Change<'_>, rng: &mut StdRng, i: u32, companies: &[Stri
                 minor: rng.gen_range(5..400) * 100 + [0, 50, 90][rng.gen_range(0..3)],
                 currency: "EUR".into(),
             }),
-            score: (kind == InteractionKind::Feedback).then(|| rng.gen_range(4..=10)),
+            score: (kind == InteractionKind::Feedback)
+                .then(|| [5, 7, 8, 9, 9, 10, 10][rng.gen_range(0..7)]),
         };
-        timeline::insert(ch, Uuid::now_v7(), &new, summary, None, occurred).await?;
+        let entry = Uuid::now_v7();
+        timeline::insert(ch, entry, &new, summary, None, occurred).await?;
+        if kind == InteractionKind::Complaint && rng.gen_bool(0.75) {
+            let resolved = (occurred + Duration::hours(rng.gen_range(2..96))).min(now);
+            sqlx::query("UPDATE interactions SET resolved_at = ? WHERE id = ?")
+                .bind(resolved.to_rfc3339())
+                .bind(entry.to_string())
+                .execute(ch.conn())
+                .await?;
+            ch.set(EntityKind::Interaction, entry, "resolved_at", resolved.to_rfc3339()).await?;
+        }
+    }
+    if rng.gen_bool(0.18) {
+        deal(ch, rng, id).await?;
     }
     if rng.gen_bool(0.2) {
         let fid = Uuid::now_v7();
@@ -278,6 +292,60 @@ async fn person(ch: &mut Change<'_>, rng: &mut StdRng, i: u32, companies: &[Stri
         ch.set(EntityKind::Followup, fid, "title", "Check in about the next order").await?;
         ch.set(EntityKind::Followup, fid, "due_at", due.to_rfc3339()).await?;
     }
+    Ok(())
+}
+
+const DEAL_TITLES: &[&str] = &[
+    "Office coffee contract",
+    "Catering for the spring event",
+    "Wholesale beans",
+    "Gift boxes for clients",
+    "Monthly pastry order",
+];
+
+/// One deal: open with an expected close in the coming months, or closed in the past.
+async fn deal(ch: &mut Change<'_>, rng: &mut StdRng, customer: Uuid) -> Result<()> {
+    let now = ch.now();
+    let stages: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position")
+            .fetch_all(ch.conn())
+            .await?;
+    let id = Uuid::now_v7();
+    let stage = &stages[rng.gen_range(0..stages.len())];
+    let created = now - Duration::days(rng.gen_range(5..400));
+    let value = rng.gen_range(5..120) * 10_000;
+    let (status, closed, close_date) = match rng.gen_range(0..10) {
+        0..=5 => ("open", None, Some((now + Duration::days(rng.gen_range(5..120))).date_naive())),
+        6..=7 => ("won", Some(created + Duration::days(rng.gen_range(3..90))), None),
+        _ => ("lost", Some(created + Duration::days(rng.gen_range(3..90))), None),
+    };
+    let closed = closed.map(|c| c.min(now));
+    sqlx::query(
+        "INSERT INTO deals (id, customer_id, title, value_minor, currency, stage_id, status, expected_close, closed_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'EUR', ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(customer.to_string())
+    .bind(DEAL_TITLES[rng.gen_range(0..DEAL_TITLES.len())])
+    .bind(value)
+    .bind(stage)
+    .bind(status)
+    .bind(close_date.map(|d| d.to_string()))
+    .bind(closed.map(|c| c.to_rfc3339()))
+    .bind(created.to_rfc3339())
+    .bind(created.to_rfc3339())
+    .execute(ch.conn())
+    .await?;
+    sqlx::query("INSERT INTO deal_stage_changes (deal_id, from_stage, to_stage, changed_at) VALUES (?, NULL, ?, ?)")
+        .bind(id.to_string())
+        .bind(stage)
+        .bind(created.to_rfc3339())
+        .execute(ch.conn())
+        .await?;
+    ch.set(EntityKind::Deal, id, "customer_id", customer).await?;
+    ch.set(EntityKind::Deal, id, "value", Money { minor: value, currency: "EUR".into() }).await?;
+    ch.set(EntityKind::Deal, id, "stage_id", stage).await?;
+    ch.set(EntityKind::Deal, id, "status", status).await?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod followups;
+pub mod insights;
 pub mod keys;
 mod migrate;
 pub mod money;
@@ -23,7 +24,7 @@ mod text;
 pub mod timeline;
 pub mod today;
 
-pub use clock::{system_clock_shared, Clock, FixedClock, SharedClock, SystemClock};
+pub use clock::{system_clock_shared, Clock, FixedClock, ManualClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use keys::{Protection, Unlock};
 pub use migrate::SCHEMA_VERSION;
@@ -50,6 +51,7 @@ pub mod bindings {
         crate::deals::Deal::export_all_to(dir)?;
         crate::deals::PipelineStage::export_all_to(dir)?;
         crate::today::TodayItem::export_all_to(dir)?;
+        crate::insights::Insights::export_all_to(dir)?;
         Ok(())
     }
 }

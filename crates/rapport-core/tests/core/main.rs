@@ -3,6 +3,7 @@
 mod bindings;
 mod domain;
 mod encryption;
+mod insights;
 mod migrations;
 mod opening;
 mod ops;
