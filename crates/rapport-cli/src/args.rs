@@ -65,6 +65,9 @@ pub enum Command {
         #[arg(long, value_name = "TIME", requires = "from")]
         to: Option<String>,
     },
+    /// Lead scores and the shared scoring rules
+    #[command(subcommand)]
+    Score(ScoreCmd),
     /// Keep-in-touch cadence for everyone with a tag (a customer's own cadence wins)
     Cadence {
         #[arg(long)]
@@ -243,6 +246,33 @@ pub enum DealCmd {
         #[arg(long)]
         reason: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScoreCmd {
+    /// Customers by score, highest first, each with its top contributors
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// One customer's score and why
+    Show { customer: String },
+    /// The scoring rules
+    Rules,
+    /// Add a rule: --when is a condition as JSON, e.g. '{"if":"tag","tag":"vip"}',
+    /// '{"if":"interactions","kind":"visit","at_least":2,"within_days":90}',
+    /// '{"if":"spent","at_least":{"minor":10000,"currency":"EUR"}}', '{"if":"has_email"}',
+    /// '{"if":"stage","stage":"customer"}', '{"if":"not_contacted_for_days","days":60}'
+    AddRule {
+        #[arg(long)]
+        name: String,
+        #[arg(long, allow_hyphen_values = true)]
+        points: i32,
+        #[arg(long, value_name = "JSON")]
+        when: String,
+    },
+    /// Remove a rule by id
+    DeleteRule { id: String },
 }
 
 /// Test and diagnostics helpers; not part of the stable surface.

@@ -10,6 +10,7 @@ mod deal;
 mod followup;
 mod insights;
 mod output;
+mod score;
 mod store_cmds;
 mod today;
 mod when;
@@ -68,6 +69,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Insights { days, from, to } => {
             insights::run(ctx, store, days, from.as_deref(), to.as_deref()).await
         }
+        Command::Score(cmd) => score::run(ctx, store, cmd).await,
         Command::Today { days } => today::today(ctx, store, days).await,
         Command::Cadence { tag, every, max, clear } => {
             today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })

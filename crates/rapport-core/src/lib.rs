@@ -18,6 +18,7 @@ pub mod insights;
 pub mod keys;
 mod migrate;
 pub mod money;
+pub mod scoring;
 pub mod session;
 pub mod store;
 mod text;
@@ -52,6 +53,8 @@ pub mod bindings {
         crate::deals::PipelineStage::export_all_to(dir)?;
         crate::today::TodayItem::export_all_to(dir)?;
         crate::insights::Insights::export_all_to(dir)?;
+        crate::scoring::ScoringRule::export_all_to(dir)?;
+        crate::scoring::LeadScore::export_all_to(dir)?;
         Ok(())
     }
 }

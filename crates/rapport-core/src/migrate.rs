@@ -13,6 +13,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_default_stages.sql")),
     (3, include_str!("../migrations/0003_cadence.sql")),
+    (4, include_str!("../migrations/0004_lead_scoring.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

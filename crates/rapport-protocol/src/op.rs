@@ -18,6 +18,7 @@ pub enum EntityKind {
     Followup,
     Deal,
     PipelineStage,
+    ScoringRule,
 }
 
 impl EntityKind {
@@ -28,6 +29,7 @@ impl EntityKind {
             EntityKind::Followup => "followup",
             EntityKind::Deal => "deal",
             EntityKind::PipelineStage => "pipeline_stage",
+            EntityKind::ScoringRule => "scoring_rule",
         }
     }
 }

@@ -8,5 +8,6 @@ mod durability;
 mod insights;
 mod keychain;
 mod no_keychain;
+mod score;
 mod support;
 mod today;

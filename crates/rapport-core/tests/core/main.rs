@@ -7,5 +7,6 @@ mod insights;
 mod migrations;
 mod opening;
 mod ops;
+mod scoring;
 mod support;
 mod today;
