@@ -48,6 +48,9 @@ pub enum Command {
     /// Deals in the pipeline
     #[command(subcommand)]
     Deal(DealCmd),
+    /// Pipeline stages and their default win probabilities
+    #[command(subcommand)]
+    Stage(StageCmd),
     /// Who needs attention: overdue nudges, due follow-ups, upcoming personal dates
     Today {
         /// Announce birthdays and other dates this many days ahead
@@ -245,6 +248,30 @@ pub enum DealCmd {
         deal: String,
         #[arg(long)]
         reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StageCmd {
+    List,
+    /// Add a stage (at the end, or at --position)
+    Add {
+        name: String,
+        /// Default win probability, percent
+        #[arg(long)]
+        probability: u8,
+        #[arg(long)]
+        position: Option<u32>,
+    },
+    /// Rename, re-weight or move a stage
+    Edit {
+        stage: String,
+        #[arg(long)]
+        rename: Option<String>,
+        #[arg(long)]
+        probability: Option<u8>,
+        #[arg(long)]
+        position: Option<u32>,
     },
 }
 

@@ -5,7 +5,7 @@ use rapport_core::deals::{DealStatus, NewDeal};
 use rapport_core::money::Money;
 use rapport_core::Store;
 
-use crate::args::DealCmd;
+use crate::args::{DealCmd, StageCmd};
 use crate::context::Context;
 use crate::output;
 
@@ -63,4 +63,30 @@ pub async fn run(ctx: &Context, store: &Store, cmd: DealCmd) -> anyhow::Result<(
         );
         Ok(())
     }
+}
+
+pub async fn stages(ctx: &Context, store: &Store, cmd: StageCmd) -> anyhow::Result<()> {
+    match cmd {
+        StageCmd::List => {}
+        StageCmd::Add { name, probability, position } => {
+            store.add_stage(&name, probability, position).await?;
+        }
+        StageCmd::Edit { stage, rename, probability, position } => {
+            if rename.is_none() && probability.is_none() && position.is_none() {
+                anyhow::bail!(rapport_core::Error::invalid(
+                    "stage edit",
+                    "give --rename, --probability or --position"
+                ));
+            }
+            store.edit_stage(&stage, rename.as_deref(), probability, position).await?;
+        }
+    }
+    let stages = store.pipeline_stages().await?;
+    if ctx.json {
+        return output::json(&stages);
+    }
+    for s in &stages {
+        println!("{}. {:<16} {:>3} %", s.position, s.name, s.probability);
+    }
+    Ok(())
 }

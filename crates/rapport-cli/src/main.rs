@@ -70,6 +70,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
             insights::run(ctx, store, days, from.as_deref(), to.as_deref()).await
         }
         Command::Score(cmd) => score::run(ctx, store, cmd).await,
+        Command::Stage(cmd) => deal::stages(ctx, store, cmd).await,
         Command::Today { days } => today::today(ctx, store, days).await,
         Command::Cadence { tag, every, max, clear } => {
             today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })

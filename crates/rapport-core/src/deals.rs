@@ -81,6 +81,101 @@ impl Store {
             .collect()
     }
 
+    /// Adds a stage (at the end unless `position` is given) with its default probability.
+    pub async fn add_stage(
+        &self,
+        name: &str,
+        probability: u8,
+        position: Option<u32>,
+    ) -> Result<PipelineStage> {
+        let name = text::required("name", name, 60)?;
+        check_probability(probability)?;
+        let mut ch = self.change().await?;
+        name_is_free(&mut ch, &name, None).await?;
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM pipeline_stages").fetch_one(ch.conn()).await?;
+        let pos = position.map_or(count + 1, |p| i64::from(p).clamp(1, count + 1));
+        sqlx::query("UPDATE pipeline_stages SET position = position + 1 WHERE position >= ?")
+            .bind(pos)
+            .execute(ch.conn())
+            .await?;
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO pipeline_stages (id, name, position, probability) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(&name)
+        .bind(pos)
+        .bind(i64::from(probability))
+        .execute(ch.conn())
+        .await
+        .map_err(|e| unique_name(e, &name))?;
+        ch.set(EntityKind::PipelineStage, id, "name", &name).await?;
+        ch.set(EntityKind::PipelineStage, id, "probability", probability).await?;
+        record_positions(&mut ch).await?;
+        ch.commit().await?;
+        self.stage(id).await
+    }
+
+    /// Renames a stage, changes its default probability, or moves it to `position` (1-based).
+    pub async fn edit_stage(
+        &self,
+        stage: &str,
+        rename: Option<&str>,
+        probability: Option<u8>,
+        position: Option<u32>,
+    ) -> Result<PipelineStage> {
+        let mut ch = self.change().await?;
+        let id = stage_id(&mut ch, Some(stage)).await?;
+        if let Some(new) = rename {
+            let new = text::required("name", new, 60)?;
+            name_is_free(&mut ch, &new, Some(id)).await?;
+            sqlx::query("UPDATE pipeline_stages SET name = ? WHERE id = ?")
+                .bind(&new)
+                .bind(id.to_string())
+                .execute(ch.conn())
+                .await
+                .map_err(|e| unique_name(e, &new))?;
+            ch.set(EntityKind::PipelineStage, id, "name", &new).await?;
+        }
+        if let Some(p) = probability {
+            check_probability(p)?;
+            sqlx::query("UPDATE pipeline_stages SET probability = ? WHERE id = ?")
+                .bind(i64::from(p))
+                .bind(id.to_string())
+                .execute(ch.conn())
+                .await?;
+            ch.set(EntityKind::PipelineStage, id, "probability", p).await?;
+        }
+        if let Some(p) = position {
+            let mut ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position")
+                    .fetch_all(ch.conn())
+                    .await?;
+            ids.retain(|x| *x != id.to_string());
+            let at = (p.max(1) as usize - 1).min(ids.len());
+            ids.insert(at, id.to_string());
+            for (n, sid) in ids.iter().enumerate() {
+                sqlx::query("UPDATE pipeline_stages SET position = ? WHERE id = ?")
+                    .bind(n as i64 + 1)
+                    .bind(sid)
+                    .execute(ch.conn())
+                    .await?;
+            }
+            record_positions(&mut ch).await?;
+        }
+        ch.commit().await?;
+        self.stage(id).await
+    }
+
+    async fn stage(&self, id: Uuid) -> Result<PipelineStage> {
+        self.pipeline_stages()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::NotFound(format!("stage {id}")))
+    }
+
     pub async fn add_deal(&self, new: &NewDeal) -> Result<Deal> {
         let title = text::required("title", &new.title, 500)?;
         Money::new(new.value.minor, &new.value.currency)?;
@@ -245,6 +340,49 @@ async fn stage_id(ch: &mut Change<'_>, name: Option<&str>) -> Result<Uuid> {
             ))
         }
     }
+}
+
+/// Stage names are unique regardless of case ("Lead" and "lead" would be confusing).
+async fn name_is_free(ch: &mut Change<'_>, name: &str, except: Option<Uuid>) -> Result<()> {
+    let taken: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM pipeline_stages WHERE name = ? COLLATE NOCASE AND id IS NOT ?",
+    )
+    .bind(name)
+    .bind(except.map(|i| i.to_string()))
+    .fetch_optional(ch.conn())
+    .await?;
+    match taken {
+        Some(t) => Err(Error::AlreadyExists(format!("a stage named `{t}` already exists"))),
+        None => Ok(()),
+    }
+}
+
+fn check_probability(p: u8) -> Result<()> {
+    if p > 100 {
+        return Err(Error::invalid("probability", "must be a percentage from 0 to 100"));
+    }
+    Ok(())
+}
+
+fn unique_name(e: sqlx::Error, name: &str) -> Error {
+    match &e {
+        sqlx::Error::Database(d) if d.message().contains("UNIQUE") => {
+            Error::AlreadyExists(format!("a stage named `{name}` already exists"))
+        }
+        _ => Error::Database(e),
+    }
+}
+
+/// Positions are one register per stage (so concurrent reorders converge field by field).
+async fn record_positions(ch: &mut Change<'_>) -> Result<()> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, position FROM pipeline_stages ORDER BY position")
+            .fetch_all(ch.conn())
+            .await?;
+    for (id, pos) in rows {
+        ch.set(EntityKind::PipelineStage, parse_id(&id)?, "position", pos).await?;
+    }
+    Ok(())
 }
 
 async fn record_stage(

@@ -9,5 +9,6 @@ mod insights;
 mod keychain;
 mod no_keychain;
 mod score;
+mod stages;
 mod support;
 mod today;

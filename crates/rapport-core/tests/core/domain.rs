@@ -289,3 +289,37 @@ async fn delete_hides_and_export_has_everything_by_name() {
     // Demo data only goes into an empty store.
     assert_eq!(store.demo(5, 1).await.unwrap_err().code(), ErrorCode::AlreadyExists);
 }
+
+#[tokio::test]
+async fn pipeline_stages_are_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let names = |s: Vec<rapport_core::deals::PipelineStage>| -> Vec<(String, u8)> {
+        s.into_iter().map(|s| (s.name, s.probability)).collect()
+    };
+    store.add_stage("Demo booked", 35, Some(3)).await.unwrap();
+    store.edit_stage("qualified", Some("Discovery"), Some(20), None).await.unwrap();
+    store.edit_stage("Negotiation", None, None, Some(1)).await.unwrap();
+    assert_eq!(
+        names(store.pipeline_stages().await.unwrap()),
+        vec![
+            ("Negotiation".into(), 75),
+            ("Lead".into(), 10),
+            ("Discovery".into(), 20),
+            ("Demo booked".into(), 35),
+            ("Proposal".into(), 50)
+        ]
+    );
+    let positions: Vec<i64> =
+        store.pipeline_stages().await.unwrap().iter().map(|s| s.position).collect();
+    assert_eq!(positions, vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        store.add_stage("lead", 5, None).await.unwrap_err().code(),
+        ErrorCode::AlreadyExists
+    );
+    assert_eq!(
+        store.add_stage("Won-ish", 101, None).await.unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    assert!(store.edit_stage("Nowhere", Some("X"), None, None).await.is_err());
+}
