@@ -217,6 +217,29 @@ pub enum FollowupCmd {
         #[arg(long, value_name = "TIME")]
         until: String,
     },
+    /// Rules that create follow-ups (applied by every `rapport today`)
+    #[command(subcommand)]
+    Rule(FollowupRuleCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupRuleCmd {
+    /// Add a rule; --when is a trigger as JSON: '{"when":"birthday_in","days":7}',
+    /// '{"when":"date_in","days":14,"label":"wedding"}', '{"when":"no_contact_for","days":60}',
+    /// '{"when":"no_purchase_for","days":90,"min_purchases":3}'
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "JSON")]
+        when: String,
+        /// The follow-up's title
+        #[arg(long)]
+        title: String,
+    },
+    List,
+    Delete {
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,9 +1,11 @@
 //! `rapport followup …`
 
+use rapport_core::followup_rules::Trigger;
 use rapport_core::followups::FollowupScope;
-use rapport_core::Store;
+use rapport_core::{Error, Store};
+use uuid::Uuid;
 
-use crate::args::FollowupCmd;
+use crate::args::{FollowupCmd, FollowupRuleCmd};
 use crate::context::Context;
 use crate::output;
 use crate::when;
@@ -47,6 +49,7 @@ pub async fn run(ctx: &Context, store: &Store, cmd: FollowupCmd) -> anyhow::Resu
             let id = store.resolve_followup(&id).await?;
             store.complete_followup(id).await?
         }
+        FollowupCmd::Rule(cmd) => return rules(ctx, store, cmd).await,
         FollowupCmd::Snooze { id, until } => {
             let id = store.resolve_followup(&id).await?;
             store.snooze_followup(id, when::parse(&until, now)?).await?
@@ -65,4 +68,44 @@ pub async fn run(ctx: &Context, store: &Store, cmd: FollowupCmd) -> anyhow::Resu
         );
         Ok(())
     }
+}
+
+async fn rules(ctx: &Context, store: &Store, cmd: FollowupRuleCmd) -> anyhow::Result<()> {
+    match cmd {
+        FollowupRuleCmd::Add { name, when, title } => {
+            let trigger: Trigger = serde_json::from_str(&when)
+                .map_err(|e| Error::invalid("--when", format!("is not a trigger: {e}")))?;
+            let rule = store.add_followup_rule(&name, trigger, &title).await?;
+            if ctx.json {
+                return output::json(&rule);
+            }
+            println!("Added rule {} ({})", rule.name, rule.id);
+        }
+        FollowupRuleCmd::List => {
+            let rules = store.followup_rules().await?;
+            if ctx.json {
+                return output::json(&rules);
+            }
+            for r in &rules {
+                println!(
+                    "{}  {} → “{}”  {}",
+                    r.id,
+                    r.name,
+                    r.title,
+                    serde_json::to_string(&r.trigger)?
+                );
+            }
+            println!("{} rules", rules.len());
+        }
+        FollowupRuleCmd::Delete { id } => {
+            let id = Uuid::parse_str(id.trim())
+                .map_err(|_| Error::invalid("id", format!("`{id}` is not a rule id")))?;
+            store.delete_followup_rule(id).await?;
+            if ctx.json {
+                return output::json(&serde_json::json!({ "deleted": id }));
+            }
+            println!("Deleted rule {id}");
+        }
+    }
+    Ok(())
 }

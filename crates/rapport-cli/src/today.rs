@@ -7,7 +7,10 @@ use crate::context::Context;
 use crate::output;
 
 pub async fn today(ctx: &Context, store: &Store, days: u32) -> anyhow::Result<()> {
-    let items = store.today(&TodayOptions::local(ctx.clock.now(), days)).await?;
+    let opts = TodayOptions::local(ctx.clock.now(), days);
+    // Rules may have follow-ups to create first (idempotent: each occurrence once).
+    store.apply_followup_rules(&opts).await?;
+    let items = store.today(&opts).await?;
     if ctx.json {
         return output::json(&items);
     }

@@ -13,6 +13,7 @@ mod demo;
 pub mod doctor;
 pub mod error;
 pub mod export;
+pub mod followup_rules;
 pub mod followups;
 pub mod insights;
 pub mod keys;
@@ -55,6 +56,7 @@ pub mod bindings {
         crate::insights::Insights::export_all_to(dir)?;
         crate::scoring::ScoringRule::export_all_to(dir)?;
         crate::scoring::LeadScore::export_all_to(dir)?;
+        crate::followup_rules::FollowupRule::export_all_to(dir)?;
         Ok(())
     }
 }

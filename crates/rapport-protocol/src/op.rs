@@ -19,6 +19,7 @@ pub enum EntityKind {
     Deal,
     PipelineStage,
     ScoringRule,
+    FollowupRule,
 }
 
 impl EntityKind {
@@ -30,6 +31,7 @@ impl EntityKind {
             EntityKind::Deal => "deal",
             EntityKind::PipelineStage => "pipeline_stage",
             EntityKind::ScoringRule => "scoring_rule",
+            EntityKind::FollowupRule => "followup_rule",
         }
     }
 }

@@ -48,3 +48,40 @@ fn today_lists_overdue_nudges_tag_cadences_and_birthdays() {
     assert!(out.stdout.contains("every week for “vip”"), "{}", out.stdout);
     r.run(&["cadence", "--tag", "vip", "--every", "0"]).fails_with(2);
 }
+
+#[test]
+fn followup_rules_feed_today_once() {
+    let r = Rapport::new().passphrase(Some(PASS));
+    let at = |now: &str, args: &[&str]| r.json(&[&["--now", now], args].concat());
+    let t = "2026-11-22T10:00:00Z";
+    at(t, &["init"]);
+    at(t, &["customer", "add", "--name", "Cara Card", "--birthday=1990-11-25"]);
+    let rule = at(
+        t,
+        &[
+            "followup",
+            "rule",
+            "add",
+            "--name",
+            "Cards",
+            "--when",
+            r#"{"when":"birthday_in","days":5}"#,
+            "--title",
+            "Send a card",
+        ],
+    );
+    assert_eq!(at(t, &["followup", "rule", "list"]).as_array().unwrap().len(), 1);
+    let today = at(t, &["today"]);
+    let cards: Vec<&Value> =
+        today.as_array().unwrap().iter().filter(|i| i["headline"] == "Send a card").collect();
+    assert_eq!(cards.len(), 1, "{today:#}");
+    at(t, &["today"]);
+    assert_eq!(
+        at(t, &["followup", "list"]).as_array().unwrap().len(),
+        1,
+        "a second Today must not duplicate it"
+    );
+    at(t, &["followup", "rule", "delete", rule["id"].as_str().unwrap()]);
+    r.run(&["followup", "rule", "add", "--name", "x", "--when", "{}", "--title", "t"])
+        .fails_with(2);
+}

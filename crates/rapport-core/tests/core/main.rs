@@ -3,6 +3,7 @@
 mod bindings;
 mod domain;
 mod encryption;
+mod followup_rules;
 mod insights;
 mod migrations;
 mod opening;
