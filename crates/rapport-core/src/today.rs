@@ -31,11 +31,17 @@ pub struct TodayOptions {
 impl TodayOptions {
     /// In the machine's local time zone.
     pub fn local(now: DateTime<Utc>, date_horizon_days: u32) -> Self {
-        let today = now.with_timezone(&Local).date_naive();
+        Self::in_zone(now, &Local, date_horizon_days)
+    }
+
+    /// In a given time zone: "today" is the calendar day there, and the day ends at the
+    /// next local midnight (23 or 25 hours away on a DST change).
+    pub fn in_zone<Tz: TimeZone>(now: DateTime<Utc>, zone: &Tz, date_horizon_days: u32) -> Self {
+        let today = now.with_timezone(zone).date_naive();
         let tomorrow = today + Days::new(1);
         let day_end = tomorrow
             .and_hms_opt(0, 0, 0)
-            .and_then(|m| Local.from_local_datetime(&m).earliest())
+            .and_then(|m| zone.from_local_datetime(&m).earliest())
             .map_or(now, |t| t.with_timezone(&Utc));
         TodayOptions { now, today, day_end, date_horizon_days }
     }

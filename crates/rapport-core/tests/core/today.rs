@@ -217,3 +217,36 @@ proptest! {
         })?;
     }
 }
+
+#[tokio::test]
+async fn the_users_own_day_counts_across_a_dst_change() {
+    use chrono_tz::Europe::Paris;
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let id = store
+        .add_customer(&NewCustomer {
+            name: "Dora DST".into(),
+            birthday: Some("--03-29".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    // 29 March 2026: Paris springs forward at 02:00, so the day is 23 hours long and ends
+    // at 22:00 UTC.
+    let late = store.add_followup(id, "Late call", at("2026-03-29T21:30:00Z")).await.unwrap(); // 23:30 CEST
+    let next = store.add_followup(id, "Next day", at("2026-03-29T22:30:00Z")).await.unwrap(); // 00:30 on the 30th
+                                                                                              // 00:30 in Paris on the 29th is still the 28th in UTC: the birthday is today there.
+    let opts = TodayOptions::in_zone(at("2026-03-28T23:30:00Z"), &Paris, 7);
+    assert_eq!(opts.today, NaiveDate::from_ymd_opt(2026, 3, 29).unwrap());
+    assert_eq!(opts.day_end, at("2026-03-29T22:00:00Z"), "a 23-hour day");
+    let items = store.today(&opts).await.unwrap();
+    let birthday = items.iter().find(|i| i.reason == TodayReason::PersonalDate).unwrap();
+    assert_eq!(birthday.explanation, "today");
+    let due: Vec<_> = items.iter().filter_map(|i| i.followup_id).collect();
+    assert_eq!(due, vec![late.id], "23:30 local is today, 00:30 local is tomorrow");
+    assert!(!due.contains(&next.id));
+    // In October the day is 25 hours long.
+    let autumn = TodayOptions::in_zone(at("2026-10-25T10:00:00Z"), &Paris, 7);
+    assert_eq!(autumn.day_end, at("2026-10-25T23:00:00Z"));
+}
