@@ -169,8 +169,21 @@ impl Store {
 
     /// Every customer's score, highest first (ties by name).
     pub async fn lead_scores(&self) -> Result<Vec<LeadScore>> {
+        self.scores_for(None).await
+    }
+
+    /// One customer's score, with its top contributors.
+    pub async fn lead_score(&self, customer: Uuid) -> Result<LeadScore> {
+        self.scores_for(Some(customer))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound(format!("customer {customer}")))
+    }
+
+    async fn scores_for(&self, only: Option<Uuid>) -> Result<Vec<LeadScore>> {
         let rules = self.scoring_rules().await?;
-        let facts = Facts::load(self, &rules).await?;
+        let facts = Facts::load(self, &rules, only).await?;
         let mut scores: Vec<LeadScore> = facts
             .customers
             .iter()
@@ -200,14 +213,6 @@ impl Store {
             b.score.cmp(&a.score).then_with(|| a.customer_name.cmp(&b.customer_name))
         });
         Ok(scores)
-    }
-
-    pub async fn lead_score(&self, customer: Uuid) -> Result<LeadScore> {
-        self.lead_scores()
-            .await?
-            .into_iter()
-            .find(|s| s.customer_id == customer)
-            .ok_or_else(|| Error::NotFound(format!("customer {customer}")))
     }
 }
 
@@ -244,15 +249,18 @@ struct Facts {
 }
 
 impl Facts {
-    async fn load(store: &Store, rules: &[ScoringRule]) -> Result<Facts> {
+    /// Facts for every customer, or only for `only`.
+    async fn load(store: &Store, rules: &[ScoringRule], only: Option<Uuid>) -> Result<Facts> {
+        let only = only.map(|id| id.to_string());
         let now = store.now();
         let rows = sqlx::query(
             "SELECT c.id, c.display_name, c.lifecycle_stage, c.lead_source, c.last_contacted_at,
                     EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'email') AS has_email,
                     EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'phone') AS has_phone,
                     EXISTS (SELECT 1 FROM deals d WHERE d.customer_id = c.id AND d.status = 'open' AND d.deleted_at IS NULL) AS open_deal
-             FROM customers c WHERE c.deleted_at IS NULL",
+             FROM customers c WHERE c.deleted_at IS NULL AND (?1 IS NULL OR c.id = ?1)",
         )
+        .bind(&only)
         .fetch_all(store.pool())
         .await?;
         let mut customers = Vec::with_capacity(rows.len());
@@ -286,22 +294,26 @@ impl Facts {
                     sqlx::query_scalar(
                         "SELECT customer_id FROM interactions
                          WHERE deleted_at IS NULL AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR occurred_at >= ?2)
+                           AND (?4 IS NULL OR customer_id = ?4)
                          GROUP BY customer_id HAVING count(*) >= ?3",
                     )
                     .bind(kind.map(|k| enum_str(&k)))
                     .bind(since)
                     .bind(at_least)
+                    .bind(&only)
                     .fetch_all(store.pool())
                     .await?
                 }
                 Condition::Spent { at_least } => {
                     sqlx::query_scalar(
                         "SELECT customer_id FROM interactions
-                         WHERE deleted_at IS NULL AND kind = 'purchase' AND currency = ?
-                         GROUP BY customer_id HAVING sum(amount_minor) >= ?",
+                         WHERE deleted_at IS NULL AND kind = 'purchase' AND currency = ?1
+                           AND (?3 IS NULL OR customer_id = ?3)
+                         GROUP BY customer_id HAVING sum(amount_minor) >= ?2",
                     )
                     .bind(&at_least.currency)
                     .bind(at_least.minor)
+                    .bind(&only)
                     .fetch_all(store.pool())
                     .await?
                 }
