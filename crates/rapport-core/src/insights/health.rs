@@ -41,10 +41,9 @@ pub(super) async fn slipping(
         let gap = days(last - first) / (times.len() - 1) as f64;
         let since = days(at - last);
         if since >= 14.0 && since > SLIP_FACTOR * gap {
-            let name = store.customer_summary(*customer).await?.display_name;
             out.push(Slipping {
                 customer_id: *customer,
-                customer_name: name,
+                customer_name: String::new(),
                 usual_gap_days: gap,
                 days_since_last_purchase: since,
                 reason: format!(
@@ -59,5 +58,12 @@ pub(super) async fn slipping(
             .total_cmp(&(a.days_since_last_purchase / a.usual_gap_days.max(1.0)))
     });
     out.truncate(20);
+    // Names only for the ones shown.
+    for s in &mut out {
+        s.customer_name = sqlx::query_scalar("SELECT display_name FROM customers WHERE id = ?")
+            .bind(s.customer_id.to_string())
+            .fetch_one(store.pool())
+            .await?;
+    }
     Ok(out)
 }
