@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::customers::ImportantDate;
 use crate::dates::PersonalDate;
 use crate::error::{Error, Result};
-use crate::store::{Change, Store};
+use crate::store::{Change, Deletable, Store};
 use crate::text::{self, json, parse_id, parse_time, to_json};
 use crate::today::TodayOptions;
 
@@ -95,21 +95,7 @@ impl Store {
     }
 
     pub async fn delete_followup_rule(&self, id: Uuid) -> Result<()> {
-        let mut ch = self.change().await?;
-        let now = ch.now().to_rfc3339();
-        let n = sqlx::query(
-            "UPDATE followup_rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-        )
-        .bind(now)
-        .bind(id.to_string())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(Error::NotFound(format!("follow-up rule {id}")));
-        }
-        ch.set(E, id, "deleted", true).await?;
-        ch.commit().await
+        self.soft_delete(Deletable::FollowupRule, id).await
     }
 
     /// Runs every rule; returns how many follow-ups were created (0 when all already exist).

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::customers::LifecycleStage;
 use crate::error::{Error, Result};
 use crate::money::Money;
-use crate::store::Store;
+use crate::store::{Deletable, Store};
 use crate::text::{self, enum_str, json, parse_id, parse_time, to_json};
 use crate::timeline::InteractionKind;
 
@@ -150,21 +150,7 @@ impl Store {
     }
 
     pub async fn delete_scoring_rule(&self, id: Uuid) -> Result<()> {
-        let mut ch = self.change().await?;
-        let now = ch.now().to_rfc3339();
-        let n = sqlx::query(
-            "UPDATE scoring_rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-        )
-        .bind(now)
-        .bind(id.to_string())
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(Error::NotFound(format!("scoring rule {id}")));
-        }
-        ch.set(E, id, "deleted", true).await?;
-        ch.commit().await
+        self.soft_delete(Deletable::ScoringRule, id).await
     }
 
     /// Every customer's score, highest first (ties by name).

@@ -216,6 +216,53 @@ impl Store {
     }
 }
 
+/// Records that are deleted by marking them (and writing a `deleted` op), never removed,
+/// so sync can apply delete-wins and a restore can bring concurrent edits back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Deletable {
+    Customer,
+    ScoringRule,
+    FollowupRule,
+}
+
+impl Deletable {
+    /// (table, SET clause, entity, noun for errors)
+    fn parts(self) -> (&'static str, &'static str, EntityKind, &'static str) {
+        match self {
+            Deletable::Customer => {
+                ("customers", "deleted_at = ?1, updated_at = ?1", EntityKind::Customer, "customer")
+            }
+            Deletable::ScoringRule => {
+                ("scoring_rules", "deleted_at = ?1", EntityKind::ScoringRule, "scoring rule")
+            }
+            Deletable::FollowupRule => {
+                ("followup_rules", "deleted_at = ?1", EntityKind::FollowupRule, "follow-up rule")
+            }
+        }
+    }
+}
+
+impl Store {
+    pub(crate) async fn soft_delete(&self, what: Deletable, id: Uuid) -> Result<()> {
+        let (table, set, entity, noun) = what.parts();
+        let mut ch = self.change().await?;
+        let now = ch.now().to_rfc3339();
+        // Table and SET clause come from the closed list above, never from input.
+        let sql = format!("UPDATE {table} SET {set} WHERE id = ?2 AND deleted_at IS NULL");
+        let n = sqlx::query(&sql)
+            .bind(now)
+            .bind(id.to_string())
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound(format!("{noun} {id}")));
+        }
+        ch.set(entity, id, "deleted", true).await?;
+        ch.commit().await
+    }
+}
+
 /// An open write transaction. Every field it changes is also recorded as an op, in the
 /// same transaction, so a failed change leaves neither the change nor its ops.
 pub(crate) struct Change<'s> {

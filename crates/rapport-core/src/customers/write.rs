@@ -8,7 +8,7 @@ use super::{
 };
 use crate::dates::PersonalDate;
 use crate::error::{Error, Result};
-use crate::store::{Change, Store};
+use crate::store::{Change, Deletable, Store};
 use crate::text::{self, enum_str};
 
 const E: EntityKind = EntityKind::Customer;
@@ -112,20 +112,7 @@ impl Store {
 
     /// Soft-deletes a customer (a `deleted` field, so sync can restore concurrent edits).
     pub async fn delete_customer(&self, id: Uuid) -> Result<()> {
-        let mut ch = self.change().await?;
-        let now = ch.now().to_rfc3339();
-        let n = sqlx::query("UPDATE customers SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL")
-            .bind(&now)
-            .bind(&now)
-            .bind(id.to_string())
-            .execute(ch.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(Error::NotFound(format!("customer {id}")));
-        }
-        ch.set(E, id, "deleted", true).await?;
-        ch.commit().await
+        self.soft_delete(Deletable::Customer, id).await
     }
 }
 
