@@ -634,78 +634,6 @@ fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-/// The statements behind Today and insights, copied from `today.rs`, `followups.rs` and
-/// `insights/` (keep in step by hand; diagnostics only): their plans and one timed run each.
-const DIAGNOSED: [(&str, &str); 6] = [
-    (
-        "today: cadence candidates",
-        "SELECT c.id, c.display_name, c.keep_in_touch_days, c.keep_in_touch_max_days,
-                c.last_contacted_at, c.created_at,
-                (SELECT json_group_array(tag) FROM customer_tags t WHERE t.customer_id = c.id) AS tags,
-                (SELECT max(total) FROM (SELECT sum(amount_minor) AS total FROM interactions i
-                    WHERE i.customer_id = c.id AND i.kind = 'purchase' AND i.deleted_at IS NULL GROUP BY currency)) AS spend
-         FROM customers c
-         WHERE c.deleted_at IS NULL
-           AND (c.keep_in_touch_days IS NOT NULL
-                OR EXISTS (SELECT 1 FROM customer_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.customer_id = c.id))",
-    ),
-    (
-        "today: personal dates",
-        "SELECT id, display_name, birthday, important_dates FROM customers
-         WHERE deleted_at IS NULL AND (birthday IS NOT NULL OR important_dates <> '[]')",
-    ),
-    (
-        "today: open follow-ups",
-        "SELECT f.*, c.display_name AS customer_name FROM followups f
-         JOIN customers c ON c.id = f.customer_id
-         WHERE f.deleted_at IS NULL AND c.deleted_at IS NULL
-           AND (1 = 0 OR f.done_at IS NULL) AND (NULL IS NULL OR f.customer_id = NULL)
-         ORDER BY f.done_at IS NOT NULL, max(f.due_at, coalesce(f.snoozed_until, f.due_at)), f.id",
-    ),
-    (
-        "insights: timeline entries",
-        "SELECT i.customer_id, i.kind, i.occurred_at, i.amount_minor, i.currency, i.score, i.resolved_at
-         FROM interactions i JOIN customers c ON c.id = i.customer_id
-         WHERE i.deleted_at IS NULL AND c.deleted_at IS NULL
-           AND i.kind IN ('purchase', 'feedback', 'complaint')",
-    ),
-    (
-        "insights: stage history",
-        "SELECT s.id, s.name, s.probability,
-                count(DISTINCT d.id) AS closed,
-                count(DISTINCT CASE WHEN d.status = 'won' THEN d.id END) AS won
-         FROM pipeline_stages s
-         LEFT JOIN deal_stage_changes h ON h.to_stage = s.id
-         LEFT JOIN deals d ON d.id = h.deal_id AND d.status IN ('won', 'lost') AND d.deleted_at IS NULL
-         GROUP BY s.id ORDER BY s.position",
-    ),
-    (
-        "insights: deals",
-        "SELECT d.stage_id, d.status, d.value_minor, d.currency, d.expected_close, d.created_at, d.closed_at
-         FROM deals d JOIN customers c ON c.id = d.customer_id
-         WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL",
-    ),
-];
-
-/// `RAPPORT_BENCH_EXPLAIN=1`: where the time goes, statement by statement.
-async fn diagnose(store: &Store) {
-    println!();
-    println!("diagnostics (RAPPORT_BENCH_EXPLAIN): query plans and one timed fetch each");
-    for (label, sql) in DIAGNOSED {
-        let plan: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(store.pool())
-                .await
-                .expect("plan");
-        let t = Instant::now();
-        let rows = sqlx::query(sql).fetch_all(store.pool()).await.expect("query").len();
-        println!("- {label}: {rows} rows in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
-        for (_, _, _, detail) in plan {
-            println!("    {detail}");
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let n = env_usize("RAPPORT_BENCH_CUSTOMERS", 100_000).max(1);
@@ -829,8 +757,5 @@ async fn main() {
         ins.slipping.len()
     );
 
-    if std::env::var_os("RAPPORT_BENCH_EXPLAIN").is_some() {
-        diagnose(&store).await;
-    }
     store.close().await;
 }

@@ -6,22 +6,10 @@ use rapport_core::customers::{
 use rapport_core::deals::{DealStatus, NewDeal};
 use rapport_core::followups::FollowupScope;
 use rapport_core::money::Money;
-use rapport_core::timeline::{InteractionKind, NewInteraction};
+use rapport_core::timeline::InteractionKind;
 use rapport_core::ErrorCode;
 
 use crate::support::*;
-
-fn entry(customer_id: uuid::Uuid, kind: InteractionKind, when: &str) -> NewInteraction {
-    NewInteraction {
-        customer_id,
-        kind,
-        summary: format!("{kind:?}"),
-        body: None,
-        occurred_at: Some(at(when)),
-        amount: None,
-        score: None,
-    }
-}
 
 #[tokio::test]
 async fn customer_with_company_memory_and_yearless_birthday() {
@@ -147,18 +135,18 @@ async fn last_contacted_is_the_newest_interaction_of_any_kind() {
         .unwrap();
     assert_eq!(c.last_contacted_at, None);
     store
-        .log_interaction(&entry(c.id, InteractionKind::Visit, "2026-10-01T10:00:00Z"))
+        .log_interaction(&entry(c.id, InteractionKind::Visit, at("2026-10-01T10:00:00Z")))
         .await
         .unwrap();
     // An older entry logged later doesn't move it back.
     store
-        .log_interaction(&entry(c.id, InteractionKind::Call, "2026-09-01T10:00:00Z"))
+        .log_interaction(&entry(c.id, InteractionKind::Call, at("2026-09-01T10:00:00Z")))
         .await
         .unwrap();
-    let mut p = entry(c.id, InteractionKind::Purchase, "2026-11-01T10:00:00Z");
+    let mut p = entry(c.id, InteractionKind::Purchase, at("2026-11-01T10:00:00Z"));
     p.amount = Some("19.90 EUR".parse::<Money>().unwrap());
     store.log_interaction(&p).await.unwrap();
-    let mut f = entry(c.id, InteractionKind::Feedback, "2026-10-15T10:00:00Z");
+    let mut f = entry(c.id, InteractionKind::Feedback, at("2026-10-15T10:00:00Z"));
     f.score = Some(9);
     store.log_interaction(&f).await.unwrap();
     let summary = store.customer_summary(c.id).await.unwrap();
@@ -178,7 +166,7 @@ async fn last_contacted_is_the_newest_interaction_of_any_kind() {
     assert_eq!(tl[0].amount.as_ref().unwrap().minor, 1990);
     assert_eq!(tl[1].score, Some(9));
 
-    let mut bad = entry(c.id, InteractionKind::Call, "2026-11-02T10:00:00Z");
+    let mut bad = entry(c.id, InteractionKind::Call, at("2026-11-02T10:00:00Z"));
     bad.score = Some(5);
     assert_eq!(store.log_interaction(&bad).await.unwrap_err().code(), ErrorCode::InvalidInput);
 }

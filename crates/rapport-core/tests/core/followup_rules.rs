@@ -4,7 +4,6 @@ use chrono::Duration;
 use rapport_core::customers::NewCustomer;
 use rapport_core::followup_rules::Trigger;
 use rapport_core::followups::FollowupScope;
-use rapport_core::timeline::{InteractionKind, NewInteraction};
 use rapport_core::today::TodayOptions;
 use rapport_core::ErrorCode;
 
@@ -48,15 +47,7 @@ async fn rules_create_each_followup_once_per_occurrence() {
         .id;
     for (who, days_ago) in [(buyer, 200), (buyer, 150), (buyer, 100), (few, 120)] {
         store
-            .log_interaction(&NewInteraction {
-                customer_id: who,
-                kind: InteractionKind::Purchase,
-                summary: "order".into(),
-                body: None,
-                occurred_at: Some(now - Duration::days(days_ago)),
-                amount: Some("20 EUR".parse().unwrap()),
-                score: None,
-            })
+            .log_interaction(&purchase(who, now - Duration::days(days_ago), "20 EUR"))
             .await
             .unwrap();
     }

@@ -46,19 +46,12 @@ impl Fixture {
         amount: Option<&str>,
         score: Option<u8>,
     ) -> Uuid {
-        self.store
-            .log_interaction(&NewInteraction {
-                customer_id: id,
-                kind,
-                summary: "x".into(),
-                body: None,
-                occurred_at: Some(at(when)),
-                amount: amount.map(|a| a.parse::<Money>().unwrap()),
-                score,
-            })
-            .await
-            .unwrap()
-            .id
+        let new = NewInteraction {
+            amount: amount.map(|a| a.parse::<Money>().unwrap()),
+            score,
+            ..entry(id, kind, at(when))
+        };
+        self.store.log_interaction(&new).await.unwrap().id
     }
 
     async fn deal(

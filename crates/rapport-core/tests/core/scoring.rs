@@ -3,31 +3,19 @@
 use chrono::Duration;
 use rapport_core::customers::NewCustomer;
 use rapport_core::scoring::Condition;
-use rapport_core::timeline::{InteractionKind, NewInteraction};
+use rapport_core::timeline::InteractionKind;
 use rapport_core::{ErrorCode, Store};
 use uuid::Uuid;
 
 use crate::support::*;
 
-async fn entry(
-    store: &Store,
-    id: Uuid,
-    kind: InteractionKind,
-    days_ago: i64,
-    amount: Option<&str>,
-) {
-    store
-        .log_interaction(&NewInteraction {
-            customer_id: id,
-            kind,
-            summary: "x".into(),
-            body: None,
-            occurred_at: Some(at("2026-11-22T10:00:00Z") - Duration::days(days_ago)),
-            amount: amount.map(|a| a.parse().unwrap()),
-            score: None,
-        })
-        .await
-        .unwrap();
+async fn log(store: &Store, id: Uuid, kind: InteractionKind, days_ago: i64, amount: Option<&str>) {
+    let when = at("2026-11-22T10:00:00Z") - Duration::days(days_ago);
+    let new = match amount {
+        Some(a) => purchase(id, when, a),
+        None => entry(id, kind, when),
+    };
+    store.log_interaction(&new).await.unwrap();
 }
 
 fn cond(json: &str) -> Condition {
@@ -48,13 +36,13 @@ async fn scores_are_sums_of_matching_rules_with_top_contributors() {
         store.add_customer(&add("Vera", Some("vera@example.com"), &["VIP"])).await.unwrap().id;
     let ned = store.add_customer(&add("Ned", None, &[])).await.unwrap().id;
     store.add_customer(&add("Zed", None, &[])).await.unwrap();
-    entry(&store, vera, InteractionKind::Visit, 10, None).await;
-    entry(&store, vera, InteractionKind::Visit, 30, None).await;
-    entry(&store, vera, InteractionKind::Visit, 200, None).await; // outside 90 days
-    entry(&store, vera, InteractionKind::Purchase, 5, Some("80 EUR")).await;
-    entry(&store, vera, InteractionKind::Purchase, 6, Some("40 EUR")).await;
-    entry(&store, vera, InteractionKind::Purchase, 7, Some("500 USD")).await; // other currency
-    entry(&store, ned, InteractionKind::Call, 100, None).await;
+    log(&store, vera, InteractionKind::Visit, 10, None).await;
+    log(&store, vera, InteractionKind::Visit, 30, None).await;
+    log(&store, vera, InteractionKind::Visit, 200, None).await; // outside 90 days
+    log(&store, vera, InteractionKind::Purchase, 5, Some("80 EUR")).await;
+    log(&store, vera, InteractionKind::Purchase, 6, Some("40 EUR")).await;
+    log(&store, vera, InteractionKind::Purchase, 7, Some("500 USD")).await; // other currency
+    log(&store, ned, InteractionKind::Call, 100, None).await;
 
     store.add_scoring_rule("VIP", cond(r#"{"if":"tag","tag":"vip"}"#), 20).await.unwrap();
     store

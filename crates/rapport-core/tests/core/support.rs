@@ -5,8 +5,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use rapport_core::money::Money;
+use rapport_core::timeline::{InteractionKind, NewInteraction};
 use rapport_core::{FixedClock, Protection, SharedClock, Store, Unlock};
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 use zeroize::Zeroizing;
 
 pub const PASS: &str = "correct horse battery staple";
@@ -57,4 +60,25 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A timeline entry for tests: `kind` at `when`, summary = the kind, nothing else set.
+pub fn entry(customer_id: Uuid, kind: InteractionKind, when: DateTime<Utc>) -> NewInteraction {
+    NewInteraction {
+        customer_id,
+        kind,
+        summary: format!("{kind:?}"),
+        body: None,
+        occurred_at: Some(when),
+        amount: None,
+        score: None,
+    }
+}
+
+/// The same, with an amount ("12.50 EUR").
+pub fn purchase(customer_id: Uuid, when: DateTime<Utc>, amount: &str) -> NewInteraction {
+    NewInteraction {
+        amount: Some(amount.parse::<Money>().unwrap()),
+        ..entry(customer_id, InteractionKind::Purchase, when)
+    }
 }

@@ -39,18 +39,12 @@ async fn person(store: &Store, name: &str, every: Option<u32>, tags: &[&str]) ->
 }
 
 async fn log(store: &Store, id: Uuid, kind: InteractionKind, when: chrono::DateTime<chrono::Utc>) {
-    store
-        .log_interaction(&NewInteraction {
-            customer_id: id,
-            kind,
-            summary: "x".into(),
-            body: None,
-            occurred_at: Some(when),
-            amount: (kind == InteractionKind::Purchase).then(|| "10 EUR".parse().unwrap()),
-            score: (kind == InteractionKind::Feedback).then_some(8),
-        })
-        .await
-        .unwrap();
+    let new = match kind {
+        InteractionKind::Purchase => purchase(id, when, "10 EUR"),
+        InteractionKind::Feedback => NewInteraction { score: Some(8), ..entry(id, kind, when) },
+        _ => entry(id, kind, when),
+    };
+    store.log_interaction(&new).await.unwrap();
 }
 
 fn for_customer(items: &[TodayItem], id: Uuid) -> Vec<&TodayItem> {
