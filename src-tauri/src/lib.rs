@@ -29,11 +29,11 @@ pub fn run() {
     tauri::Builder::default()
         .manage(session.clone())
         .invoke_handler(tauri::generate_handler![
-            commands::store_status,
-            commands::unlock,
-            commands::create_store,
-            commands::list_customers,
-            commands::add_customer,
+            commands::store::store_status,
+            commands::store::unlock,
+            commands::store::create_store,
+            commands::customers::list_customers,
+            commands::customers::add_customer,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Rapport window")

@@ -1,5 +1,5 @@
-// The only module that talks to the Rust backend. Components and state classes
-// import these typed functions; nothing else may import `invoke`.
+// The only module that imports `invoke`. Typed functions per concept live here and in
+// `api/*.ts` (which call `call`); components and state classes import those.
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { CustomerSummary } from "./bindings/CustomerSummary";
@@ -60,7 +60,8 @@ export function toRapportError(reason: unknown): RapportError {
   return new RapportError("internal", message, { cause: reason });
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Calls a Rust command; per-concept modules in `api/` build on this. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (reason) {

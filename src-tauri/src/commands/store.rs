@@ -1,0 +1,46 @@
+//! Opening, creating and unlocking the store.
+
+use rapport_core::{ApiError, ErrorCode, StoreStatus};
+
+use super::{invalid, task, Res, Shared};
+
+const MAX_PASSPHRASE: usize = 1024;
+
+#[tauri::command]
+pub async fn store_status(session: Shared<'_>) -> Res<StoreStatus> {
+    let session = session.inner().clone();
+    task(async move { Ok(session.status().await) }).await
+}
+
+#[tauri::command]
+pub async fn unlock(session: Shared<'_>, passphrase: String) -> Res<StoreStatus> {
+    if passphrase.len() > MAX_PASSPHRASE {
+        return Err(invalid("passphrase: too long"));
+    }
+    let session = session.inner().clone();
+    task(async move {
+        match session.unlock(&passphrase).await {
+            Ok(status) => Ok(status),
+            // The UI asks again for a wrong passphrase; anything else is a status to show.
+            Err(e) if e.code() == ErrorCode::WrongPassphrase => Err(e.into()),
+            Err(e) => {
+                let api = ApiError::from(&e);
+                Ok(StoreStatus::CannotOpen {
+                    data_dir: session.dir().display().to_string(),
+                    code: api.code,
+                    message: api.message,
+                })
+            }
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_store(session: Shared<'_>, passphrase: Option<String>) -> Res<StoreStatus> {
+    if passphrase.as_ref().is_some_and(|p| p.len() > MAX_PASSPHRASE) {
+        return Err(invalid("passphrase: too long"));
+    }
+    let session = session.inner().clone();
+    task(async move { session.create(passphrase.as_deref()).await.map_err(ApiError::from) }).await
+}
