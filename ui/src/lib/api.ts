@@ -82,10 +82,6 @@ export function createStore(passphrase: string | null): Promise<StoreStatus> {
   return call("create_store", { passphrase });
 }
 
-export function listCustomers(query: string | null, limit: number): Promise<CustomerSummary[]> {
-  return call("list_customers", { query, limit });
-}
-
 export function addCustomer(input: NewCustomer): Promise<CustomerSummary> {
   return call("add_customer", { input });
 }

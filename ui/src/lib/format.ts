@@ -40,3 +40,97 @@ export function absoluteTime(iso: string | null): string | undefined {
   if (Number.isNaN(t)) return undefined;
   return new Date(t).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Digits after the decimal point in `currency`'s minor unit (2 for EUR, 0 for JPY). */
+export function currencyDigits(currency: string): number {
+  try {
+    return (
+      new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2
+    );
+  } catch {
+    return 2;
+  }
+}
+
+/** "€12.50", "¥1,200", or "12.50 XYZ" for a code Intl doesn't know. */
+export function formatMoney(money: { minor: number; currency: string }): string {
+  const digits = currencyDigits(money.currency);
+  const amount = money.minor / 10 ** digits;
+  try {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: money.currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(amount);
+  } catch {
+    return `${amount.toFixed(digits)} ${money.currency}`;
+  }
+}
+
+/**
+ * "12.50" in EUR -> 1250 (minor units); null when it isn't a non-negative amount with at
+ * most the currency's number of decimals.
+ */
+export function parseAmount(text: string, currency: string): number | null {
+  const t = text.trim().replace(/,/g, "");
+  const digits = currencyDigits(currency);
+  const pattern =
+    digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$|^\\.\\d{1,${digits}}$`);
+  if (!pattern.test(t)) return null;
+  const [whole = "0", frac = ""] = t.split(".");
+  const minor = Number(whole || "0") * 10 ** digits + Number(frac.padEnd(digits, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+const dayMonth = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  timeZone: "UTC",
+});
+
+/** A personal date: "--03-12" -> "12 March", "1990-03-12" -> "12 March 1990". */
+export function personalDate(text: string | null): string {
+  if (!text) return "";
+  const m = /^(\d{4}|-)-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return text;
+  const [, year, month, day] = m;
+  // 2000 is a leap year, so 29 February is a real date.
+  const d = new Date(Date.UTC(2000, Number(month) - 1, Number(day)));
+  if (Number.isNaN(d.getTime())) return text;
+  const label = dayMonth.format(d);
+  return year === "-" ? label : `${label} ${year}`;
+}
+
+/** The local calendar day `days` after `now`, at `hour`:00 local time, as RFC 3339. */
+export function localDayAt(now: Date, days: number, hour = 9): string {
+  const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, hour, 0, 0);
+  return d.toISOString();
+}
+
+/** A date input's "YYYY-MM-DD" at `hour`:00 local time, as RFC 3339; null if unreadable. */
+export function dateInputToIso(value: string, hour = 9): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour, 0, 0);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** "YYYY-MM-DD" of the local day `days` after `now`, for date inputs. */
+export function dateInputValue(now: Date, days = 0): string {
+  const d = new Date(now.getTime() + days * DAY_MS);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** A local date for an RFC 3339 instant ("12 Mar 2026"), or "" when unreadable. */
+export function shortDateOf(iso: string | null): string {
+  if (!iso) return "";
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? "" : shortDate.format(new Date(t));
+}

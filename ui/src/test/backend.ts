@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { vi } from "vitest";
 import type { CustomerSummary } from "../lib/bindings/CustomerSummary";
+import type { TodayItem } from "../lib/bindings/TodayItem";
 
 export const invokeMock = vi.mocked(invoke);
 
@@ -26,7 +27,34 @@ export function customer(overrides: Partial<CustomerSummary> = {}): CustomerSumm
     primary_phone: null,
     tags: [],
     lifecycle_stage: "customer",
+    owner: null,
     last_contacted_at: null,
+    ...overrides,
+  };
+}
+
+/** Customers c0…c(n-1); `list_customers` pages through them like the backend does. */
+export function customerPages(n: number): Handler {
+  return (args) => {
+    const q = args.query as { offset: number; limit: number };
+    const items = [];
+    for (let i = q.offset; i < Math.min(n, q.offset + q.limit); i++) {
+      items.push(customer({ id: `c${i}`, display_name: `Customer ${i}` }));
+    }
+    return { items, total: n, offset: q.offset };
+  };
+}
+
+export function todayItem(overrides: Partial<TodayItem> = {}): TodayItem {
+  return {
+    reason: "overdue",
+    customer_id: "c1",
+    customer_name: "Ada Lovelace",
+    headline: "Get in touch",
+    explanation: "overdue by 12 days — usually every 3 weeks",
+    score: 1,
+    followup_id: null,
+    date: null,
     ...overrides,
   };
 }
