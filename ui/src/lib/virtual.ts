@@ -21,16 +21,18 @@ export function visibleRange(
   return { start, end: Math.max(start, end) };
 }
 
-/** The scrollTop that brings row `index` fully into view, or `scrollTop` if it already is. */
+/**
+ * The scrollTop that brings the span [top, bottom) (in scroll coordinates) fully into view,
+ * or `scrollTop` if it already is. `inset` is covered at the top (a sticky header).
+ */
 export function scrollToShow(
-  index: number,
+  top: number,
+  bottom: number,
   scrollTop: number,
   viewportHeight: number,
-  rowHeight: number,
+  inset = 0,
 ): number {
-  const top = index * rowHeight;
-  const bottom = top + rowHeight;
-  if (top < scrollTop) return top;
+  if (top < scrollTop + inset) return Math.max(0, top - inset);
   if (bottom > scrollTop + viewportHeight) return Math.max(0, bottom - viewportHeight);
   return scrollTop;
 }

@@ -67,6 +67,8 @@ export class CustomersState {
   );
 
   #pages = new SvelteMap<number, CustomerSummary[]>();
+  // Bookkeeping, never shown: deliberately not reactive.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #inflight = new Set<number>();
   #generation = 0;
   /** Waiting for the first page of a new search: other pages must wait for it. */
@@ -117,6 +119,7 @@ export class CustomersState {
   async refresh(): Promise<void> {
     clearTimeout(this.#debounce);
     const gen = ++this.#generation;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     this.#inflight = new Set();
     this.#awaitingFirst = true;
     this.loading = true;
@@ -138,6 +141,7 @@ export class CustomersState {
    */
   async reload(): Promise<void> {
     const gen = ++this.#generation;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     this.#inflight = new Set();
     this.#awaitingFirst = false;
     const { first, last } = this.#wanted;
