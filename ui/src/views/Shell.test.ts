@@ -1,0 +1,150 @@
+import { flushSync, mount, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { backend, customerPages, invokeMock } from "../test/backend";
+import { detail, fullCustomer, interaction } from "../test/fixtures";
+import Shell from "./Shell.svelte";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+let app: Record<string, unknown> | undefined;
+let lastContacted: string | null = null;
+
+beforeEach(() => {
+  invokeMock.mockReset();
+  lastContacted = null;
+  backend({
+    list_customers: customerPages(500),
+    customer_facets: () => ({ tags: ["vip"], owners: ["Sam"] }),
+    today: () => ({ items: [], total: 0 }),
+    get_customer: ({ id }) =>
+      detail({
+        customer: fullCustomer({
+          id: id as string,
+          display_name: `Customer ${(id as string).slice(1)}`,
+          last_contacted_at: lastContacted,
+        }),
+      }),
+    log_interaction: ({ input }) => {
+      lastContacted = new Date().toISOString();
+      return interaction({ ...(input as object), occurred_at: lastContacted });
+    },
+  });
+});
+afterEach(() => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = "";
+});
+
+const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel);
+const testid = <T extends HTMLElement = HTMLElement>(id: string) => $<T>(`[data-testid="${id}"]`);
+
+function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = document.body) {
+  target.dispatchEvent(
+    new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init }),
+  );
+  flushSync();
+}
+
+async function until(check: () => void) {
+  await vi.waitFor(() => {
+    flushSync();
+    check();
+  });
+}
+
+async function start() {
+  app = mount(Shell, { target: document.body, props: { total: 500, onLocked: vi.fn() } });
+  await until(() => expect(testid("customer-row")).not.toBeNull());
+}
+
+describe("Shell", () => {
+  it("has a sidebar with every view, and Ctrl/Cmd+1–5 switch between them", async () => {
+    await start();
+    for (const v of ["today", "customers", "pipeline", "insights", "settings"]) {
+      expect(testid(`nav-${v}`)).not.toBeNull();
+    }
+    expect(testid("nav-customers")?.getAttribute("aria-current")).toBe("page");
+
+    press("1", { ctrlKey: true });
+    expect(testid("nav-today")?.getAttribute("aria-current")).toBe("page");
+    await until(() => expect(testid("today-empty")?.textContent).toContain("You're all caught up"));
+
+    press("3", { metaKey: true });
+    expect($("h1")?.textContent).toBe("Pipeline");
+
+    testid("nav-customers")!.click();
+    flushSync();
+    expect(testid("customer-search")).not.toBeNull();
+  });
+
+  it("/ goes to the customer search from anywhere", async () => {
+    await start();
+    press("1", { ctrlKey: true });
+    press("/");
+    await until(() => expect(document.activeElement).toBe(testid("customer-search")));
+  });
+
+  it("opens a customer from the list; Escape returns with the list where it was", async () => {
+    await start();
+    const box = $('[role="listbox"]')!;
+    box.scrollTop = 52 * 100;
+    box.dispatchEvent(new Event("scroll"));
+    await until(() =>
+      expect(
+        [...document.querySelectorAll<HTMLElement>('[data-testid="customer-row"]')].some(
+          (r) => r.dataset.id === "c100",
+        ),
+      ).toBe(true),
+    );
+    $('[data-testid="customer-row"][data-id="c100"]')!.click();
+    await until(() => expect(testid("customer-page-name")?.textContent).toBe("Customer 100"));
+    expect(testid("customer-search")).toBeNull();
+
+    press("Escape");
+    await until(() => expect(testid("customer-search")).not.toBeNull());
+    expect($('[role="listbox"]')!.scrollTop).toBe(52 * 100);
+    expect($('[data-testid="customer-row"][data-id="c100"]')).not.toBeNull();
+  });
+
+  it("Ctrl/Cmd+L logs for the customer on screen and refreshes last contacted", async () => {
+    await start();
+    $('[data-testid="customer-row"][data-id="c3"]')!.click();
+    await until(() => expect(testid("customer-last-contacted")?.textContent).toBe("never"));
+
+    press("l", { ctrlKey: true });
+    await until(() => expect(testid("quick-log")).not.toBeNull());
+    expect(testid("quick-log-customer")?.textContent).toBe("Customer 3");
+    press("2", {}, testid("quick-log")!);
+    expect(testid("quick-log-kind-visit")?.getAttribute("aria-checked")).toBe("true");
+    const summary = testid<HTMLInputElement>("quick-log-summary")!;
+    summary.value = "Brought samples";
+    summary.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    testid("quick-log")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+
+    await until(() => expect(testid("customer-last-contacted")?.textContent).toBe("just now"));
+    expect(invokeMock).toHaveBeenCalledWith("log_interaction", {
+      input: expect.objectContaining({
+        customer_id: "c3",
+        kind: "visit",
+        summary: "Brought samples",
+      }),
+    });
+  });
+
+  it("quick log from the list asks which customer", async () => {
+    await start();
+    press("l", { metaKey: true });
+    await until(() => expect(testid("quick-log-customer-option")).not.toBeNull());
+    testid("quick-log-customer-option")!.click();
+    flushSync();
+    expect(testid("quick-log-customer")?.textContent).toBe("Customer 0");
+    testid("quick-log")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+    await until(() =>
+      expect(invokeMock).toHaveBeenCalledWith("log_interaction", {
+        input: expect.objectContaining({ customer_id: "c0", kind: "call", summary: "Call" }),
+      }),
+    );
+  });
+});
