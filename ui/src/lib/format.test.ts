@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countLabel, relativeTime } from "./format";
+import {
+  countLabel,
+  dateInputToIso,
+  formatMoney,
+  parseAmount,
+  personalDate,
+  relativeTime,
+  upcomingDay,
+} from "./format";
 
 describe("countLabel", () => {
   it("groups thousands and picks singular or plural", () => {
@@ -32,5 +40,42 @@ describe("relativeTime", () => {
 
   it("reads RFC 3339 with a Z suffix", () => {
     expect(relativeTime("2025-06-12T12:00:00Z", now)).toBe("3 days ago");
+  });
+});
+
+describe("money", () => {
+  it("formats minor units per currency", () => {
+    expect(formatMoney({ minor: 1250, currency: "EUR" })).toBe("€12.50");
+    expect(formatMoney({ minor: 1200, currency: "JPY" })).toBe("¥1,200");
+    expect(formatMoney({ minor: 123456, currency: "USD" })).toBe("$1,234.56");
+  });
+
+  it("reads amounts typed in major units", () => {
+    expect(parseAmount("12.5", "EUR")).toBe(1250);
+    expect(parseAmount("1,234.56", "USD")).toBe(123456);
+    expect(parseAmount("1200", "JPY")).toBe(1200);
+    expect(parseAmount("12.5", "JPY")).toBeNull();
+    expect(parseAmount("12.505", "EUR")).toBeNull();
+    expect(parseAmount("-3", "EUR")).toBeNull();
+    expect(parseAmount("", "EUR")).toBeNull();
+  });
+});
+
+describe("dates", () => {
+  it("shows a birthday without a year as day and month", () => {
+    expect(personalDate("--03-12")).toBe("12 March");
+    expect(personalDate("--02-29")).toBe("29 February");
+    expect(personalDate("1990-03-12")).toBe("12 March 1990");
+    expect(personalDate(null)).toBe("");
+  });
+
+  it("shows an upcoming day with its weekday", () => {
+    expect(upcomingDay("2026-03-12")).toBe("Thu 12 March");
+    expect(upcomingDay("--03-12")).toBe("12 March");
+  });
+
+  it("turns a date input into 09:00 local time", () => {
+    expect(dateInputToIso("2030-01-15")).toBe(new Date(2030, 0, 15, 9).toISOString());
+    expect(dateInputToIso("")).toBeNull();
   });
 });

@@ -105,6 +105,21 @@ export function personalDate(text: string | null): string {
   return year === "-" ? label : `${label} ${year}`;
 }
 
+const weekdayDayMonth = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  day: "numeric",
+  month: "long",
+  timeZone: "UTC",
+});
+
+/** An upcoming calendar day: "2026-03-12" -> "Thu 12 March"; a date without a year as personalDate. */
+export function upcomingDay(text: string | null): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? "");
+  if (!m) return personalDate(text);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return Number.isNaN(d.getTime()) ? (text ?? "") : weekdayDayMonth.format(d);
+}
+
 /** The local calendar day `days` after `now`, at `hour`:00 local time, as RFC 3339. */
 export function localDayAt(now: Date, days: number, hour = 9): string {
   const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, hour, 0, 0);

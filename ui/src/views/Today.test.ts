@@ -70,7 +70,7 @@ describe("Today", () => {
       "personal_date",
     ]);
     expect(items()[0]?.textContent).toContain("overdue by 12 days — usually every 3 weeks");
-    expect(items()[2]?.textContent).toContain("12 March");
+    expect(items()[2]?.textContent).toContain("Thu 12 March");
     expect(document.querySelector('[data-testid="today-more"]')?.textContent).toContain("6 more");
     // Done only for follow-ups; no snooze for personal dates.
     expect(items()[0]?.querySelector('[data-testid="today-done"]')).toBeNull();
