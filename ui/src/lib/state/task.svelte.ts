@@ -18,7 +18,7 @@ export class TaskRunner {
   #id: string | null = null;
   #unlisten: (() => void) | null = null;
   /** Events that arrive before the start command has told us the task's id. */
-  #early = new Map<string, TaskProgress>();
+  #early: TaskProgress[] = [];
   #onFinished: ((progress: TaskProgress) => void) | undefined;
 
   constructor(options: { onFinished?: (progress: TaskProgress) => void } = {}) {
@@ -32,16 +32,16 @@ export class TaskRunner {
     this.error = null;
     this.cancelling = false;
     this.#id = null;
-    this.#early.clear();
+    this.#early = [];
     this.progress = { id: "", label, done: 0, total: 0, state: "running", message: null };
     try {
       // Listen first: a small task may finish before its id comes back.
       this.#unlisten = await onTaskProgress((p) => this.#receive(p));
       const id = await begin();
       this.#id = id;
-      const early = this.#early.get(id);
-      this.#early.clear();
-      if (early) this.#receive(early);
+      const early = this.#early.filter((p) => p.id === id);
+      this.#early = [];
+      for (const p of early) this.#receive(p);
     } catch (e) {
       this.dispose();
       this.progress = null;
@@ -69,7 +69,7 @@ export class TaskRunner {
 
   #receive(p: TaskProgress): void {
     if (this.#id === null) {
-      this.#early.set(p.id, p);
+      this.#early.push(p);
       return;
     }
     if (p.id !== this.#id || !this.running) return;
