@@ -5,4 +5,4 @@ import type { LifecycleStage } from "./LifecycleStage";
 /**
  * One row of the customer list.
  */
-export type CustomerSummary = { id: string, kind: CustomerKind, display_name: string, company_name: string | null, primary_email: string | null, primary_phone: string | null, tags: Array<string>, lifecycle_stage: LifecycleStage, last_contacted_at: string | null, };
+export type CustomerSummary = { id: string, kind: CustomerKind, display_name: string, company_name: string | null, primary_email: string | null, primary_phone: string | null, tags: Array<string>, lifecycle_stage: LifecycleStage, owner: string | null, last_contacted_at: string | null, };
