@@ -33,7 +33,22 @@ pub fn run() {
             commands::store::unlock,
             commands::store::create_store,
             commands::customers::list_customers,
+            commands::customers::customer_facets,
+            commands::customers::get_customer,
             commands::customers::add_customer,
+            commands::customers::edit_customer,
+            commands::customers::delete_customer,
+            commands::timeline::log_interaction,
+            commands::timeline::resolve_complaint,
+            commands::timeline::add_followup,
+            commands::timeline::complete_followup,
+            commands::timeline::snooze_followup,
+            commands::timeline::snooze_nudge,
+            commands::today::today,
+            commands::pipeline::pipeline,
+            commands::pipeline::add_deal,
+            commands::pipeline::move_deal,
+            commands::pipeline::close_deal,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Rapport window")

@@ -121,11 +121,21 @@ pub enum CustomerCmd {
     List {
         #[arg(long)]
         tag: Option<String>,
-        /// Only names, companies, emails or phones containing this text
+        /// Only customers with words starting with these (in names, companies, emails,
+        /// phones, notes, tags or the timeline; accents and case ignored)
         #[arg(long)]
         query: Option<String>,
+        /// Only this lifecycle stage: lead, prospect, customer, former
+        #[arg(long)]
+        stage: Option<String>,
+        /// Only customers with this owner
+        #[arg(long)]
+        owner: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
+        /// Skip this many (pages: --offset 100 --limit 100)
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
     },
     /// Change fields: --set FIELD=VALUE (an empty VALUE clears the field)
     Edit {

@@ -35,8 +35,13 @@ pub async fn run(ctx: &Context, store: &Store, cmd: CustomerCmd) -> anyhow::Resu
                 print_customer(&c, &timeline, &followups);
             }
         }
-        CustomerCmd::List { tag, query, limit } => {
-            let filter = CustomerFilter { query, tag, limit, offset: 0 };
+        CustomerCmd::List { tag, query, stage, owner, limit, offset } => {
+            let stage = stage
+                .map(|s| {
+                    parse_enum::<LifecycleStage>("stage", &s, "lead, prospect, customer, former")
+                })
+                .transpose()?;
+            let filter = CustomerFilter { query, tag, stage, owner, kind: None, limit, offset };
             let list = store.list_customers(&filter).await?;
             if ctx.json {
                 output::json(&list)?;

@@ -234,6 +234,28 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// Open deals, by stage position then age.
+    pub async fn open_deals(&self) -> Result<Vec<Deal>> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE d.status = 'open' AND d.deleted_at IS NULL AND c.deleted_at IS NULL
+             ORDER BY s.position, d.created_at, d.id"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// One customer's deals, every status, newest first.
+    pub async fn customer_deals(&self, customer: Uuid) -> Result<Vec<Deal>> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE d.customer_id = ? AND d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id DESC"
+        ))
+        .bind(customer.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     pub async fn move_deal(&self, id: Uuid, stage: &str) -> Result<Deal> {
         let deal = self.deal(id).await?;
         let mut ch = self.change().await?;

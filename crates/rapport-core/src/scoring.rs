@@ -263,9 +263,14 @@ impl Facts {
                 days_since_contact: last.map(|t| (now - t).num_days()),
             });
         }
-        let tags = sqlx::query_as::<_, (String, String)>(
-            "SELECT customer_id, lower(tag) FROM customer_tags",
-        )
+        // Two statements: `?1 IS NULL OR customer_id = ?1` would scan every tag.
+        let tags = match &only {
+            Some(id) => sqlx::query_as::<_, (String, String)>(
+                "SELECT customer_id, lower(tag) FROM customer_tags WHERE customer_id = ?",
+            )
+            .bind(id),
+            None => sqlx::query_as("SELECT customer_id, lower(tag) FROM customer_tags"),
+        }
         .fetch_all(store.pool())
         .await?
         .into_iter()

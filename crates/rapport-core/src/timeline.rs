@@ -175,6 +175,19 @@ pub(crate) async fn insert(
     .execute(ch.conn())
     .await?;
 
+    // Any contact ends a snoozed keep-in-touch nudge (an op: the user's snooze was one).
+    let unsnoozed = sqlx::query(
+        "UPDATE customers SET nudge_snoozed_until = NULL WHERE id = ? AND nudge_snoozed_until IS NOT NULL",
+    )
+    .bind(new.customer_id.to_string())
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    if unsnoozed > 0 {
+        ch.set(EntityKind::Customer, new.customer_id, "nudge_snoozed_until", None::<String>)
+            .await?;
+    }
+
     ch.set(E, id, "customer_id", new.customer_id).await?;
     ch.set(E, id, "kind", kind).await?;
     ch.set(E, id, "occurred_at", occurred.to_rfc3339()).await?;

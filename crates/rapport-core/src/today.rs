@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::followups::FollowupScope;
 use crate::store::Store;
 use crate::text::{json, parse_id, parse_time};
+use crate::timeline::exists_customer;
 
 /// When "now" and "today" are, for one Today computation.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +81,16 @@ pub struct TodayItem {
     pub followup_id: Option<Uuid>,
     #[ts(type = "string | null")]
     pub date: Option<NaiveDate>,
+}
+
+/// The top of the Today list and how long it is in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TodayList {
+    /// Ranked, at most the `limit` asked for.
+    pub items: Vec<TodayItem>,
+    /// Everything that is due, shown or not.
+    #[ts(type = "number")]
+    pub total: u64,
 }
 
 /// A customer's keep-in-touch interval and where it comes from.
@@ -154,6 +165,35 @@ impl Store {
         Ok(items)
     }
 
+    /// The first `limit` items of the Today list, ranked as `today` ranks them, and the
+    /// total (a big store can have tens of thousands due; nobody reads past the first few).
+    pub async fn today_list(&self, opts: &TodayOptions, limit: u32) -> Result<TodayList> {
+        let mut items = self.today(opts).await?;
+        let total = items.len() as u64;
+        items.truncate(limit as usize);
+        Ok(TodayList { items, total })
+    }
+
+    /// Leaves a customer's keep-in-touch nudge out of Today until `until`. Logging any
+    /// timeline entry for them ends the snooze (see `timeline::insert`).
+    pub async fn snooze_nudge(&self, customer: Uuid, until: DateTime<Utc>) -> Result<()> {
+        let mut ch = self.change().await?;
+        if until <= ch.now() {
+            return Err(crate::Error::invalid("until", "must be in the future"));
+        }
+        exists_customer(&mut ch, customer).await?;
+        crate::customers::column(
+            &mut ch,
+            customer,
+            "nudge_snoozed_until",
+            Some(until.to_rfc3339()),
+            None,
+            &until.to_rfc3339(),
+        )
+        .await?;
+        ch.commit().await
+    }
+
     async fn tag_cadences(&self) -> Result<HashMap<String, (u32, u32)>> {
         let rows: Vec<(String, i64, i64)> =
             sqlx::query_as("SELECT tag, ideal_days, max_days FROM tag_cadences")
@@ -198,7 +238,7 @@ impl Store {
         // Customers with their own cadence, or any tag that has one; with what ranking needs.
         let rows = sqlx::query(
             "SELECT c.id, c.display_name, c.keep_in_touch_days, c.keep_in_touch_max_days,
-                    c.last_contacted_at, c.created_at,
+                    c.last_contacted_at, c.created_at, c.nudge_snoozed_until,
                     (SELECT json_group_array(tag) FROM customer_tags t WHERE t.customer_id = c.id) AS tags,
                     (SELECT max(total) FROM (SELECT sum(amount_minor) AS total FROM interactions i INDEXED BY interactions_kind_cover
                         WHERE i.kind = 'purchase' AND i.customer_id = c.id AND i.deleted_at IS NULL GROUP BY currency)) AS spend
@@ -216,6 +256,9 @@ impl Store {
             });
             let tags: Vec<String> = json("tags", &r.get::<String, _>("tags"))?;
             let Some(cadence) = Cadence::effective(own, &tags, &tag_rules) else { continue };
+            if parse_time(r.get("nudge_snoozed_until"))?.is_some_and(|until| until > opts.now) {
+                continue;
+            }
             let created = parse_time(r.get("created_at"))?.unwrap_or(opts.now);
             let last = parse_time(r.get("last_contacted_at"))?;
             let since = last.unwrap_or(created);

@@ -1,8 +1,12 @@
 //! The IPC surface, one module per concept. Every argument is checked here because the
 //! webview is untrusted.
 
+mod args;
 pub mod customers;
+pub mod pipeline;
 pub mod store;
+pub mod timeline;
+pub mod today;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,7 +1,10 @@
 //! Customers: people and companies, with their contact data and personal memory.
 
+mod detail;
 mod edit;
+mod list;
 mod read;
+mod search;
 mod write;
 
 use std::collections::BTreeMap;
@@ -13,9 +16,10 @@ use uuid::Uuid;
 
 use crate::dates::PersonalDate;
 
+pub use detail::CustomerDetail;
 pub(crate) use edit::column;
 pub use edit::EDITABLE_FIELDS;
-pub use read::CustomerFilter;
+pub use list::{CustomerFacets, CustomerFilter, CustomerPage, CustomerQuery};
 pub(crate) use write::insert;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -150,6 +154,7 @@ pub struct CustomerSummary {
     pub primary_phone: Option<String>,
     pub tags: Vec<String>,
     pub lifecycle_stage: LifecycleStage,
+    pub owner: Option<String>,
     pub last_contacted_at: Option<DateTime<Utc>>,
 }
 

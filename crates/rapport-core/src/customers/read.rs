@@ -1,4 +1,4 @@
-//! Reading customers: one in full, a filtered list, and resolving what a user typed.
+//! Reading customers: one in full, one list row, and resolving what a user typed.
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
@@ -9,45 +9,19 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::text::{json, parse_enum, parse_time};
 
-#[derive(Debug, Clone, Default)]
-pub struct CustomerFilter {
-    /// Matches name, company name or an email/phone, case-insensitively, anywhere.
-    pub query: Option<String>,
-    pub tag: Option<String>,
-    pub limit: u32,
-    pub offset: u32,
-}
-
-const SUMMARY_SELECT: &str = "
-    SELECT c.id, c.kind, c.display_name, co.display_name AS company_name,
+/// The columns of a list row, over `customers c LEFT JOIN customers co` (its company).
+pub(super) const SUMMARY_COLUMNS: &str = "
+    c.id, c.kind, c.display_name, co.display_name AS company_name,
         (SELECT value FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'email' ORDER BY position LIMIT 1) AS primary_email,
         (SELECT value FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'phone' ORDER BY position LIMIT 1) AS primary_phone,
         (SELECT json_group_array(tag) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag COLLATE NOCASE)) AS tags,
-        c.lifecycle_stage, c.last_contacted_at
-    FROM customers c LEFT JOIN customers co ON co.id = c.company_id";
-
-const FILTER: &str = "
-    WHERE c.deleted_at IS NULL
-      AND (?1 IS NULL
-           OR c.display_name LIKE ?1 ESCAPE '\\'
-           OR co.display_name LIKE ?1 ESCAPE '\\'
-           OR EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.value LIKE ?1 ESCAPE '\\'))
-      AND (?2 IS NULL OR EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ?2 COLLATE NOCASE))";
-
-fn like_pattern(q: &str) -> Option<String> {
-    let q = q.trim();
-    if q.is_empty() {
-        return None;
-    }
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    Some(format!("%{escaped}%"))
-}
+        c.lifecycle_stage, c.owner, c.last_contacted_at";
 
 fn parse_id(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|e| Error::Internal(format!("bad id in store: {e}")))
 }
 
-fn summary(row: &SqliteRow) -> Result<CustomerSummary> {
+pub(super) fn summary(row: &SqliteRow) -> Result<CustomerSummary> {
     let tags: Option<String> = row.get("tags");
     Ok(CustomerSummary {
         id: parse_id(row.get("id"))?,
@@ -58,36 +32,17 @@ fn summary(row: &SqliteRow) -> Result<CustomerSummary> {
         primary_phone: row.get("primary_phone"),
         tags: tags.map(|t| json("tags", &t)).transpose()?.unwrap_or_default(),
         lifecycle_stage: parse_enum("lifecycle_stage", row.get("lifecycle_stage"), "")?,
+        owner: row.get("owner"),
         last_contacted_at: parse_time(row.get("last_contacted_at"))?,
     })
 }
 
 impl Store {
-    pub async fn list_customers(&self, filter: &CustomerFilter) -> Result<Vec<CustomerSummary>> {
-        let limit = if filter.limit == 0 { 100 } else { filter.limit.min(10_000) };
-        let sql = format!("{SUMMARY_SELECT} {FILTER} ORDER BY c.display_name COLLATE NOCASE, c.id LIMIT ?3 OFFSET ?4");
-        let rows = sqlx::query(&sql)
-            .bind(filter.query.as_deref().and_then(like_pattern))
-            .bind(filter.tag.as_deref())
-            .bind(limit)
-            .bind(filter.offset)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(summary).collect()
-    }
-
-    pub async fn count_customers(&self, filter: &CustomerFilter) -> Result<u64> {
-        let sql = format!("SELECT count(*) FROM customers c LEFT JOIN customers co ON co.id = c.company_id {FILTER}");
-        let n: i64 = sqlx::query_scalar(&sql)
-            .bind(filter.query.as_deref().and_then(like_pattern))
-            .bind(filter.tag.as_deref())
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n as u64)
-    }
-
     pub async fn customer_summary(&self, id: Uuid) -> Result<CustomerSummary> {
-        let sql = format!("{SUMMARY_SELECT} WHERE c.id = ? AND c.deleted_at IS NULL");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM customers c LEFT JOIN customers co ON co.id = c.company_id
+             WHERE c.id = ? AND c.deleted_at IS NULL"
+        );
         let row = sqlx::query(&sql)
             .bind(id.to_string())
             .fetch_optional(self.pool())

@@ -1,6 +1,8 @@
 //! Integration tests of rapport-core against real SQLCipher stores on disk.
 
 mod bindings;
+mod customer_detail;
+mod customer_list;
 mod domain;
 mod encryption;
 mod followup_rules;
@@ -8,6 +10,7 @@ mod insights;
 mod migrations;
 mod opening;
 mod ops;
+mod pipeline;
 mod scoring;
 mod support;
 mod today;

@@ -167,6 +167,63 @@ async fn followups_due_today_and_overdue_are_listed_snoozed_ones_are_not() {
     assert!(!ids.contains(&tomorrow.id) && !ids.contains(&snoozed.id));
 }
 
+#[tokio::test]
+async fn a_snoozed_nudge_stays_away_until_then_or_until_the_next_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let id = person(&store, "Sam Snooze", Some(14), &[]).await;
+    let other = person(&store, "Otto Other", Some(14), &[]).await;
+    let on = |days| TodayOptions::utc(t0() + Duration::days(days), 7);
+    assert_eq!(for_customer(&store.today(&on(30)).await.unwrap(), id).len(), 1);
+
+    let err = store.snooze_nudge(id, t0() - Duration::hours(1)).await.unwrap_err();
+    assert!(err.to_string().starts_with("until:"), "{err}");
+    let err = store.snooze_nudge(Uuid::now_v7(), t0() + Duration::days(1)).await.unwrap_err();
+    assert_eq!(err.code(), rapport_core::ErrorCode::NotFound);
+
+    store.snooze_nudge(id, t0() + Duration::days(40)).await.unwrap();
+    assert!(for_customer(&store.today(&on(30)).await.unwrap(), id).is_empty());
+    assert_eq!(for_customer(&store.today(&on(30)).await.unwrap(), other).len(), 1);
+    assert_eq!(for_customer(&store.today(&on(41)).await.unwrap(), id).len(), 1, "snooze over");
+    let ops: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM ops WHERE entity_id = ? AND field = 'nudge_snoozed_until'",
+    )
+    .bind(id.to_string())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(ops, 1, "the snooze is an op like any field");
+
+    // Any new entry ends the snooze, even one that leaves the customer due.
+    store.snooze_nudge(id, t0() + Duration::days(400)).await.unwrap();
+    log(&store, id, InteractionKind::Note, t0() - Duration::days(100)).await;
+    assert_eq!(for_customer(&store.today(&on(30)).await.unwrap(), id).len(), 1);
+    let snoozed: Option<String> =
+        sqlx::query_scalar("SELECT nudge_snoozed_until FROM customers WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(snoozed, None);
+}
+
+#[tokio::test]
+async fn today_list_gives_the_top_items_and_the_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    for n in 0..7 {
+        person(&store, &format!("Due {n}"), Some(10 + n), &[]).await;
+    }
+    let opts = TodayOptions::utc(t0() + Duration::days(30), 7);
+    let all = store.today(&opts).await.unwrap();
+    assert_eq!(all.len(), 7);
+    let top = store.today_list(&opts, 3).await.unwrap();
+    assert_eq!(top.total, 7);
+    assert_eq!(top.items, all[..3].to_vec(), "the same ranking, cut after the limit");
+    let more = store.today_list(&opts, 100).await.unwrap();
+    assert_eq!((more.items.len(), more.total), (7, 7));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 

@@ -5,4 +5,20 @@ import type { Followup } from "./Followup";
 import type { Interaction } from "./Interaction";
 import type { LeadScore } from "./LeadScore";
 
-export type CustomerDetail = { customer: Customer, timeline: Array<Interaction>, followups: Array<Followup>, deals: Array<Deal>, score: LeadScore | null, };
+export type CustomerDetail = { customer: Customer, 
+/**
+ * Newest first, at most `DETAIL_TIMELINE` entries.
+ */
+timeline: Array<Interaction>, 
+/**
+ * Open ones, the earliest (snoozed-until or due) first.
+ */
+followups: Array<Followup>, 
+/**
+ * All statuses, newest first.
+ */
+deals: Array<Deal>, 
+/**
+ * `None` while the team has no scoring rules (a score would mean nothing).
+ */
+score: LeadScore | null, };

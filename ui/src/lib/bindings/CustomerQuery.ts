@@ -2,4 +2,24 @@
 import type { CustomerKind } from "./CustomerKind";
 import type { LifecycleStage } from "./LifecycleStage";
 
-export type CustomerQuery = { query: string | null, tag: string | null, stage: LifecycleStage | null, owner: string | null, kind: CustomerKind | null, offset: number, limit: number, };
+/**
+ * Which customers to list, and which page of them (in name order).
+ */
+export type CustomerQuery = { 
+/**
+ * Words, each matching the start of a word in the name, company, emails, phones,
+ * notes, tags or a timeline entry; accents and case are ignored. Never a syntax.
+ */
+query: string | null, 
+/**
+ * Carries this tag (case-insensitive).
+ */
+tag: string | null, stage: LifecycleStage | null, 
+/**
+ * Owned by this user (case-insensitive).
+ */
+owner: string | null, kind: CustomerKind | null, offset: number, 
+/**
+ * 0 means the default (100); at most 10,000.
+ */
+limit: number, };

@@ -3,4 +3,12 @@ import type { Deal } from "./Deal";
 import type { PipelineStage } from "./PipelineStage";
 import type { StageTotal } from "./StageTotal";
 
-export type Pipeline = { stages: Array<PipelineStage>, deals: Array<Deal>, totals: Array<StageTotal>, };
+export type Pipeline = { stages: Array<PipelineStage>, 
+/**
+ * Open deals only, by stage position then age (oldest first).
+ */
+deals: Array<Deal>, 
+/**
+ * One per stage, in stage order (empty stages too).
+ */
+totals: Array<StageTotal>, };
