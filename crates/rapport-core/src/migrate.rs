@@ -16,6 +16,8 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_lead_scoring.sql")),
     (5, include_str!("../migrations/0005_followup_rules.sql")),
     (6, include_str!("../migrations/0006_interaction_cover.sql")),
+    // 7 and 8 belong to the core branch; merge them in before this one.
+    (9, include_str!("../migrations/0009_notifications.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -1,13 +1,16 @@
 //! Integration tests of rapport-core against real SQLCipher stores on disk.
 
 mod bindings;
+mod demo;
 mod domain;
 mod encryption;
 mod followup_rules;
 mod insights;
 mod migrations;
+mod notifications;
 mod opening;
 mod ops;
 mod scoring;
+mod settings;
 mod support;
 mod today;
