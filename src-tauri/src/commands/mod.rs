@@ -2,7 +2,9 @@
 //! webview is untrusted.
 
 pub mod customers;
+pub mod settings;
 pub mod store;
+pub mod tasks;
 
 use std::future::Future;
 use std::sync::Arc;

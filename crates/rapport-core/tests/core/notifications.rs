@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
 use rapport_core::customers::NewCustomer;
 use rapport_core::notify::{Notification, NotificationKind, LOOKBACK};
