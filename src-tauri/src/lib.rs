@@ -5,10 +5,18 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+pub mod notifier;
+pub mod tasks;
 
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use rapport_core::{system_clock_shared, Session};
+use tauri::Manager;
+
+use crate::notifier::Notifier;
+use crate::tasks::Tasks;
 
 /// Where the store lives: `RAPPORT_DATA_DIR`, or the platform data dir (shared with the CLI).
 pub fn data_dir() -> PathBuf {
@@ -25,9 +33,17 @@ pub fn run() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let session = std::sync::Arc::new(Session::new(data_dir(), system_clock_shared()));
+    let session = Arc::new(Session::new(data_dir(), system_clock_shared()));
+    let tasks = Arc::new(Tasks::default());
+    let notifier_session = session.clone();
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(session.clone())
+        .manage(tasks.clone())
+        .setup(move |app| {
+            app.manage(Notifier::start(app.handle().clone(), notifier_session));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::store::store_status,
             commands::store::unlock,
@@ -49,13 +65,27 @@ pub fn run() {
             commands::pipeline::add_deal,
             commands::pipeline::move_deal,
             commands::pipeline::close_deal,
+            commands::settings::get_prefs,
+            commands::settings::save_prefs,
+            commands::settings::store_info,
+            commands::settings::change_protection,
+            commands::settings::lock,
+            commands::tasks::start_demo,
+            commands::tasks::cancel_task,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Rapport window")
-        .run(move |_app, event| {
+        .run(move |app, event| {
             if let tauri::RunEvent::Exit = event {
-                // Close the store before the process exits (see `Store::close`).
-                tauri::async_runtime::block_on(session.lock());
+                // Stop background work, roll back running tasks, then close the store
+                // before the process exits (see `Store::close`).
+                tasks.cancel_all();
+                tauri::async_runtime::block_on(async {
+                    if let Some(notifier) = app.try_state::<Notifier>() {
+                        notifier.stop().await;
+                    }
+                    session.lock().await;
+                });
             }
         });
 }

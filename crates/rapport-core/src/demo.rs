@@ -1,6 +1,8 @@
 //! Realistic generated data for a first run, demos and benchmarks. Deterministic for a
 //! given seed and clock, so screenshots and tests are reproducible.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -119,14 +121,32 @@ const SUMMARIES: &[(InteractionKind, &str)] = &[
 impl Store {
     /// Fills an empty store with `n` generated customers and their history.
     pub async fn demo(&self, n: u32, seed: u64) -> Result<u32> {
-        let existing = self.count_customers(&Default::default()).await?;
+        self.demo_with(n, seed, &|_, _| {}, &AtomicBool::new(false)).await
+    }
+
+    /// `demo`, reporting `(done, total)` after every customer and stopping when `cancel`
+    /// is set. Everything is one transaction, so a cancelled (or failed) run leaves the
+    /// store exactly as it was.
+    pub async fn demo_with(
+        &self,
+        n: u32,
+        seed: u64,
+        progress: &(dyn Fn(u32, u32) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<u32> {
+        if n == 0 || n > 1_000_000 {
+            return Err(Error::invalid("customers", "must be from 1 to 1000000"));
+        }
+        let mut ch = self.change().await?;
+        // Checked inside the write transaction, so two runs can't both find the store empty.
+        let existing: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM customers WHERE deleted_at IS NULL")
+                .fetch_one(ch.conn())
+                .await?;
         if existing > 0 {
             return Err(Error::AlreadyExists(format!(
                 "the store already has {existing} customers; demo data only goes into an empty store"
             )));
-        }
-        if n == 0 || n > 1_000_000 {
-            return Err(Error::invalid("customers", "must be from 1 to 1000000"));
         }
         let mut rng = StdRng::seed_from_u64(seed);
         let companies: Vec<String> = (0..(n / 8).max(1))
@@ -140,9 +160,14 @@ impl Store {
                 }
             })
             .collect();
-        let mut ch = self.change().await?;
+        progress(0, n);
         for i in 0..n {
+            if cancel.load(Ordering::Relaxed) {
+                // Dropping the uncommitted change rolls every insert back.
+                return Err(Error::Cancelled("demo data: cancelled, nothing was added".into()));
+            }
             person(&mut ch, &mut rng, i, &companies).await?;
+            progress(i + 1, n);
         }
         ch.commit().await?;
         Ok(n)

@@ -41,6 +41,9 @@ pub enum Error {
     Io { context: String, source: std::io::Error },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A long task stopped because the user asked; nothing of it was kept.
+    #[error("{0}")]
+    Cancelled(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -69,6 +72,7 @@ impl Error {
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::Io { .. } => ErrorCode::Io,
+            Error::Cancelled(_) => ErrorCode::Cancelled,
             Error::NotSqlcipher | Error::Database(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -92,6 +96,7 @@ pub enum ErrorCode {
     Locked,
     KeychainUnavailable,
     Io,
+    Cancelled,
     Internal,
 }
 

@@ -16,6 +16,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -157,7 +158,17 @@ pub(crate) fn create_key_file(
     protection: &Protection,
 ) -> Result<KeyFile> {
     let store_id = Uuid::now_v7();
-    let protection = match protection {
+    let protection = protect(key, store_id, protection)?;
+    let file =
+        KeyFile { version: 1, store_id, key_check: key.check_value(), db_salt: None, protection };
+    write_key_file(dir, &file)?;
+    Ok(file)
+}
+
+/// Protects `key` as asked: stores it in the keychain, or wraps it under the passphrase
+/// (fresh KDF salt and nonce each time, the store id as associated data).
+fn protect(key: &StoreKey, store_id: Uuid, protection: &Protection) -> Result<KeyFileProtection> {
+    Ok(match protection {
         Protection::Keychain => {
             let account = format!("store-{store_id}");
             keychain_entry(&account)?
@@ -184,11 +195,88 @@ pub(crate) fn create_key_file(
                 wrapped_key: hex::encode(wrapped),
             }
         }
+    })
+}
+
+/// How an existing store's key is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProtectionKind {
+    Keychain,
+    Passphrase,
+}
+
+/// Re-protects the store key: keychain → passphrase (`current` none, `next` the
+/// passphrase), a new passphrase (`current`, `next`), or passphrase → keychain (`current`,
+/// `next` none). The key itself never changes, so the database is not touched.
+///
+/// Crash safety: the new protection is complete (keychain entry written, or key wrapped)
+/// before the key file is replaced atomically; only then is an old keychain entry removed.
+/// A crash at any point leaves a key file that opens the store.
+pub fn change_protection(
+    dir: &Path,
+    current: Option<&str>,
+    next: Option<&str>,
+) -> Result<ProtectionKind> {
+    let mut file = read_key_file(dir)?.ok_or_else(|| Error::NotInitialized(dir.to_path_buf()))?;
+    let current = current.filter(|c| !c.is_empty());
+    let unlock = match (&file.protection, current) {
+        (KeyFileProtection::Passphrase { .. }, None) => {
+            return Err(Error::invalid("current", "enter the current passphrase"))
+        }
+        (KeyFileProtection::Keychain { .. }, Some(_)) => {
+            return Err(Error::invalid(
+                "current",
+                "the store has no passphrase yet (its key is in the keychain); leave it empty",
+            ))
+        }
+        (_, c) => Unlock { passphrase: c.map(|c| Zeroizing::new(c.to_string())) },
     };
-    let file =
-        KeyFile { version: 1, store_id, key_check: key.check_value(), db_salt: None, protection };
+    let next = match next.filter(|n| !n.is_empty()) {
+        Some(p) => {
+            validate_passphrase(p).map_err(|e| match e {
+                Error::InvalidInput { problem, .. } => Error::invalid("next", problem),
+                other => other,
+            })?;
+            Protection::Passphrase(Zeroizing::new(p.to_string()))
+        }
+        None if matches!(file.protection, KeyFileProtection::Keychain { .. }) => {
+            return Err(Error::invalid("next", "the key is already in the keychain"))
+        }
+        None => Protection::Keychain,
+    };
+    let key = unlock_key(dir, &file, &unlock)?;
+    let new = protect(&key, file.store_id, &next)?;
+    if let KeyFileProtection::Keychain { account, .. } = &new {
+        // Read it back: never switch the key file to an entry that does not return the key.
+        let stored = keychain_entry(account)?.get_password().map_err(keychain_error)?;
+        if StoreKey::from_hex(&stored).map(|k| k.check_value()) != Some(file.key_check.clone()) {
+            return Err(Error::KeychainUnavailable(
+                "the keychain did not return the key just stored".into(),
+            ));
+        }
+    }
+    let old = std::mem::replace(&mut file.protection, new);
     write_key_file(dir, &file)?;
-    Ok(file)
+    if let KeyFileProtection::Keychain { account, .. } = old {
+        if let Err(e) = keychain_entry(&account).and_then(|e| {
+            e.delete_credential().or_else(|e| match e {
+                keyring::Error::NoEntry => Ok(()),
+                e => Err(keychain_error(e)),
+            })
+        }) {
+            // The key file no longer points at it; a leftover entry is harmless but worth knowing.
+            tracing::warn!(error = %e, account, "could not remove the old keychain entry");
+        }
+    }
+    Ok(kind_of(&file))
+}
+
+pub(crate) fn kind_of(file: &KeyFile) -> ProtectionKind {
+    match file.protection {
+        KeyFileProtection::Keychain { .. } => ProtectionKind::Keychain,
+        KeyFileProtection::Passphrase { .. } => ProtectionKind::Passphrase,
+    }
 }
 
 pub(crate) fn write_key_file(dir: &Path, file: &KeyFile) -> Result<()> {

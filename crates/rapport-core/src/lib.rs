@@ -15,11 +15,15 @@ pub mod error;
 pub mod export;
 pub mod followup_rules;
 pub mod followups;
+pub mod info;
 pub mod insights;
 pub mod keys;
 mod migrate;
 pub mod money;
+pub mod notify;
 pub mod pipeline;
+pub mod prefs;
+pub mod progress;
 pub mod scoring;
 pub mod session;
 pub mod store;
@@ -29,8 +33,10 @@ pub mod today;
 
 pub use clock::{system_clock_shared, Clock, FixedClock, ManualClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
-pub use keys::{Protection, Unlock};
+pub use info::StoreInfo;
+pub use keys::{Protection, ProtectionKind, Unlock};
 pub use migrate::SCHEMA_VERSION;
+pub use prefs::{Prefs, Theme};
 pub use session::{Session, StoreStatus};
 pub use store::{Store, StoreKind, DB_FILE};
 pub use text::parse_enum;
@@ -66,6 +72,9 @@ pub mod bindings {
         crate::scoring::ScoringRule::export_all_to(dir)?;
         crate::scoring::LeadScore::export_all_to(dir)?;
         crate::followup_rules::FollowupRule::export_all_to(dir)?;
+        crate::prefs::Prefs::export_all_to(dir)?;
+        crate::info::StoreInfo::export_all_to(dir)?;
+        crate::progress::TaskProgress::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -78,7 +87,12 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     fn send<T: Send>(_: T) {}
     send(session.status());
     send(session.create(None));
-    send(session.unlock("x"));
+    send(session.unlock(Some("x")));
+    send(session.change_protection(None, Some("x")));
+    send(store.info());
+    send(store.due_notifications(chrono::DateTime::UNIX_EPOCH, store.now(), None, &chrono::Local));
+    send(store.mark_notified(&[]));
+    send(store.demo_with(1, 1, &|_, _| {}, &std::sync::atomic::AtomicBool::new(false)));
     send(Store::open(std::path::Path::new("x"), &Unlock::default(), system_clock_shared()));
     send(store.add_customer(new));
     send(store.list_customers(&Default::default()));

@@ -17,6 +17,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_followup_rules.sql")),
     (6, include_str!("../migrations/0006_interaction_cover.sql")),
     (7, include_str!("../migrations/0007_list_and_search.sql")),
+    (8, include_str!("../migrations/0008_notifications.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -2,16 +2,18 @@
 //! shell holds one `Session`; every command asks it for the open store.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::RwLock;
+use tokio::sync::{Mutex, RwLock};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::clock::SharedClock;
 use crate::error::{ApiError, Error, ErrorCode, Result};
-use crate::keys::{keychain_available, Protection, Unlock};
+use crate::info::StoreInfo;
+use crate::keys::{self, keychain_available, Protection, Unlock};
 use crate::store::{Store, StoreKind};
 
 /// Customers generated into a store the app creates on first run.
@@ -31,6 +33,10 @@ pub enum StoreStatus {
     },
     NeedsPassphrase {
         data_dir: String,
+        /// `true`: a keychain store the user locked; `unlock` with no passphrase opens it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        keychain: Option<bool>,
     },
     CannotOpen {
         data_dir: String,
@@ -44,11 +50,22 @@ pub struct Session {
     dir: PathBuf,
     clock: SharedClock,
     store: RwLock<Option<Arc<Store>>>,
+    /// Set by `lock`, cleared by `unlock`/`create`: a locked keychain store stays locked
+    /// (rather than `status` re-opening it from the keychain at once).
+    user_locked: AtomicBool,
+    /// One key-file change at a time.
+    protection_change: Mutex<()>,
 }
 
 impl Session {
     pub fn new(dir: impl Into<PathBuf>, clock: SharedClock) -> Self {
-        Session { dir: dir.into(), clock, store: RwLock::new(None) }
+        Session {
+            dir: dir.into(),
+            clock,
+            store: RwLock::new(None),
+            user_locked: AtomicBool::new(false),
+            protection_change: Mutex::new(()),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -57,16 +74,36 @@ impl Session {
 
     /// The open store, or `Locked`.
     pub async fn store(&self) -> std::result::Result<Arc<Store>, ApiError> {
-        self.store.read().await.clone().ok_or(ApiError {
-            code: ErrorCode::Locked,
-            message: "the store is locked; unlock it first".into(),
-        })
+        self.store.read().await.clone().ok_or_else(locked)
     }
 
-    /// Where the store stands; opens a keychain-protected store on the way.
+    /// Whether a store is open right now (no I/O).
+    pub async fn is_open(&self) -> bool {
+        self.store.read().await.is_some()
+    }
+
+    /// Where the store stands; opens a keychain-protected store on the way, unless the
+    /// user locked it.
     pub async fn status(&self) -> StoreStatus {
         if let Some(store) = self.store.read().await.clone() {
             return self.ready(&store).await;
+        }
+        if self.user_locked.load(Ordering::SeqCst) {
+            return match Store::inspect(&self.dir) {
+                Ok(kind @ (StoreKind::Keychain | StoreKind::Passphrase)) => {
+                    StoreStatus::NeedsPassphrase {
+                        data_dir: self.data_dir(),
+                        keychain: (kind == StoreKind::Keychain).then_some(true),
+                    }
+                }
+                Ok(StoreKind::Missing) => StoreStatus::NeedsSetup {
+                    data_dir: self.data_dir(),
+                    keychain_available: tokio::task::spawn_blocking(keychain_available)
+                        .await
+                        .unwrap_or(false),
+                },
+                Err(e) => self.cannot_open(&e),
+            };
         }
         match Store::inspect(&self.dir) {
             Ok(StoreKind::Missing) => StoreStatus::NeedsSetup {
@@ -77,9 +114,9 @@ impl Session {
             },
             Ok(StoreKind::Passphrase) => match std::env::var("RAPPORT_PASSPHRASE") {
                 Ok(p) if !p.is_empty() => {
-                    self.unlock(&p).await.unwrap_or_else(|e| self.cannot_open(&e))
+                    self.unlock(Some(&p)).await.unwrap_or_else(|e| self.cannot_open(&e))
                 }
-                _ => StoreStatus::NeedsPassphrase { data_dir: self.data_dir() },
+                _ => StoreStatus::NeedsPassphrase { data_dir: self.data_dir(), keychain: None },
             },
             Ok(StoreKind::Keychain) => match self.open(Unlock::default()).await {
                 Ok(s) => s,
@@ -89,15 +126,24 @@ impl Session {
         }
     }
 
-    /// Unlocks a passphrase-protected store. A wrong passphrase is an error (the UI asks
-    /// again); any other failure is reported as a status.
-    pub async fn unlock(&self, passphrase: &str) -> Result<StoreStatus> {
-        self.open(Unlock { passphrase: Some(Zeroizing::new(passphrase.to_string())) }).await
+    /// Unlocks the store: a passphrase store with its passphrase, a keychain store (one
+    /// the user locked) with none (`None` or empty). Already open: just the status.
+    pub async fn unlock(&self, passphrase: Option<&str>) -> Result<StoreStatus> {
+        let passphrase = passphrase.filter(|p| !p.is_empty());
+        self.open(Unlock { passphrase: passphrase.map(|p| Zeroizing::new(p.to_string())) }).await
     }
 
     async fn open(&self, unlock: Unlock) -> Result<StoreStatus> {
+        let mut slot = self.store.write().await;
+        // A second unlock (double click, two windows) must not open a second pool.
+        if let Some(store) = slot.clone() {
+            drop(slot);
+            return Ok(self.ready(&store).await);
+        }
         let store = Arc::new(Store::open(&self.dir, &unlock, self.clock.clone()).await?);
-        *self.store.write().await = Some(store.clone());
+        *slot = Some(store.clone());
+        self.user_locked.store(false, Ordering::SeqCst);
+        drop(slot);
         Ok(self.ready(&store).await)
     }
 
@@ -111,15 +157,47 @@ impl Session {
         let seed = self.clock.now().timestamp_millis() as u64;
         store.demo(FIRST_RUN_DEMO_CUSTOMERS, seed).await?;
         *self.store.write().await = Some(store.clone());
+        self.user_locked.store(false, Ordering::SeqCst);
         Ok(self.ready(&store).await)
     }
 
-    /// Locks: closes the store (checkpointing its WAL) and forgets the key. Also what
-    /// the app calls on exit.
+    /// Locks: closes the store (checkpointing its WAL) and forgets the key; it stays
+    /// locked until `unlock`, even when the keychain could open it. Also what the app
+    /// calls on exit.
     pub async fn lock(&self) {
-        if let Some(store) = self.store.write().await.take() {
+        let mut slot = self.store.write().await;
+        self.user_locked.store(true, Ordering::SeqCst);
+        if let Some(store) = slot.take() {
             store.close().await;
         }
+    }
+
+    /// Re-protects the open store's key (see [`keys::change_protection`]): keychain →
+    /// passphrase (`current` none), new passphrase, or passphrase → keychain (`next` none).
+    /// The store stays open; the database is not touched.
+    pub async fn change_protection(
+        &self,
+        current: Option<&str>,
+        next: Option<&str>,
+    ) -> std::result::Result<StoreInfo, ApiError> {
+        let _one_at_a_time = self.protection_change.lock().await;
+        // Held throughout, so the store can't be locked half-way.
+        let slot = self.store.read().await;
+        let store = slot.clone().ok_or_else(locked)?;
+        let dir = self.dir.clone();
+        let current = current.map(|c| Zeroizing::new(c.to_string()));
+        let next = next.map(|n| Zeroizing::new(n.to_string()));
+        // Argon2 and the keychain block: off the async threads.
+        tokio::task::spawn_blocking(move || {
+            keys::change_protection(
+                &dir,
+                current.as_deref().map(|c| c.as_str()),
+                next.as_deref().map(|n| n.as_str()),
+            )
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("changing the protection stopped: {e}")))??;
+        Ok(store.info().await?)
     }
 
     async fn ready(&self, store: &Store) -> StoreStatus {
@@ -137,4 +215,8 @@ impl Session {
     fn data_dir(&self) -> String {
         self.dir.display().to_string()
     }
+}
+
+fn locked() -> ApiError {
+    ApiError { code: ErrorCode::Locked, message: "the store is locked; unlock it first".into() }
 }

@@ -4,7 +4,9 @@
 mod args;
 pub mod customers;
 pub mod pipeline;
+pub mod settings;
 pub mod store;
+pub mod tasks;
 pub mod timeline;
 pub mod today;
 

@@ -12,17 +12,27 @@ pub async fn store_status(session: Shared<'_>) -> Res<StoreStatus> {
     task(async move { Ok(session.status().await) }).await
 }
 
+/// Unlocks with the passphrase; a keychain store the user locked (`needs_passphrase` with
+/// `keychain: true`) unlocks with none (null or "").
 #[tauri::command]
-pub async fn unlock(session: Shared<'_>, passphrase: String) -> Res<StoreStatus> {
-    if passphrase.len() > MAX_PASSPHRASE {
+pub async fn unlock(session: Shared<'_>, passphrase: Option<String>) -> Res<StoreStatus> {
+    if passphrase.as_ref().is_some_and(|p| p.len() > MAX_PASSPHRASE) {
         return Err(invalid("passphrase: too long"));
     }
     let session = session.inner().clone();
     task(async move {
-        match session.unlock(&passphrase).await {
+        match session.unlock(passphrase.as_deref()).await {
             Ok(status) => Ok(status),
-            // The UI asks again for a wrong passphrase; anything else is a status to show.
-            Err(e) if e.code() == ErrorCode::WrongPassphrase => Err(e.into()),
+            // The UI asks again for a wrong or missing passphrase; anything else is a status
+            // to show.
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::WrongPassphrase | ErrorCode::PassphraseRequired
+                ) =>
+            {
+                Err(e.into())
+            }
             Err(e) => {
                 let api = ApiError::from(&e);
                 Ok(StoreStatus::CannotOpen {

@@ -3,14 +3,17 @@
 mod bindings;
 mod customer_detail;
 mod customer_list;
+mod demo;
 mod domain;
 mod encryption;
 mod followup_rules;
 mod insights;
 mod migrations;
+mod notifications;
 mod opening;
 mod ops;
 mod pipeline;
 mod scoring;
+mod settings;
 mod support;
 mod today;
