@@ -85,14 +85,14 @@ impl App {
             .unwrap_or_else(|e| panic!("`{css}` never appeared: {e}"))
     }
 
-    /// The texts of the elements matching `css`, or `None` if the page re-rendered while
-    /// they were read (a stale element); callers poll again.
+    /// The texts of the elements matching `css` (their `innerText`, trimmed). Read in one
+    /// script call, so a re-render between elements can't mix two renders. WebDriver's own
+    /// element text is empty for rows of the virtual list in WebKitWebDriver.
     async fn texts(&self, css: &str) -> Option<Vec<String>> {
-        let mut out = Vec::new();
-        for e in self.client.find_all(Locator::Css(css)).await.ok()? {
-            out.push(e.text().await.ok()?);
-        }
-        Some(out)
+        let script =
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim());";
+        let v = self.client.execute(script, vec![json!(css)]).await.ok()?;
+        serde_json::from_value(v).ok()
     }
 
     /// Waits (bounded) until `check` holds for the texts matched by `css`.
@@ -108,11 +108,25 @@ impl App {
             if check(&t) {
                 return t;
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}; `{css}` shows {t:?}"
-            );
+            if tokio::time::Instant::now() >= deadline {
+                self.failure_screenshot(what).await;
+                panic!("timed out waiting for {what}; `{css}` shows {t:?}");
+            }
             tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// What the window showed when a wait failed, for the person reading the failure.
+    async fn failure_screenshot(&self, what: &str) {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-failures");
+        let name: String =
+            what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let path = dir.join(format!("{name}.png"));
+            if std::fs::write(&path, png).is_ok() {
+                eprintln!("screenshot of the failure: {}", path.display());
+            }
         }
     }
 
@@ -261,4 +275,216 @@ async fn a_plaintext_file_is_refused_with_a_clear_page_and_left_alone() {
     app.screenshot("cannot-open").await;
     app.quit().await;
     assert_eq!(std::fs::read(&db).unwrap(), bytes, "the refused file was modified");
+}
+
+const PASS: &str = "orchard lantern 42";
+
+/// Runs the `rapport` CLI on a passphrase store (how these tests prepare data).
+fn cli(data: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env_path("RAPPORT_E2E_CLI"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RAPPORT_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "rapport {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A passphrase store the app opens without asking (RAPPORT_PASSPHRASE).
+async fn open_passphrase_store(data: &Path) -> App {
+    App::launch(data, &[("RAPPORT_PASSPHRASE", PASS)]).await
+}
+
+impl App {
+    async fn click(&self, css: &str) {
+        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        self.wait_css(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type `{css}`: {e}"));
+    }
+
+    /// The stage names whose pipeline column holds a card with `title`.
+    async fn stages_holding(&self, title: &str) -> Vec<String> {
+        let script = "const t = arguments[0];
+            return [...document.querySelectorAll('[data-testid=pipeline-column]')]
+              .filter(c => [...c.querySelectorAll('[data-testid=deal-card]')].some(d => d.textContent.includes(t)))
+              .map(c => c.dataset.stage);";
+        let v = self.client.execute(script, vec![json!(title)]).await.unwrap();
+        serde_json::from_value(v).unwrap_or_default()
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window: run via scripts/e2e.sh"]
+async fn a_new_customer_gets_a_visit_that_shows_in_the_timeline_and_last_contacted() {
+    let data = tempfile::tempdir().unwrap();
+    cli(data.path(), &["init"]);
+    let app = open_passphrase_store(data.path()).await;
+
+    app.click("[data-testid=add-customer]").await;
+    app.type_into("[data-testid=new-customer-name]", "Vera Visconti").await;
+    app.click("[data-testid=new-customer-submit]").await;
+    app.wait_texts("[data-testid=customer-name]", "the new customer", |t| t == ["Vera Visconti"])
+        .await;
+    app.click("[data-testid=customer-row]").await;
+    app.wait_css("[data-testid=customer-page]").await;
+    let before = app.wait_css("[data-testid=customer-last-contacted]").await.text().await.unwrap();
+
+    // Quick log from the customer page: visit, a summary, Enter-to-save via the button.
+    app.click("[data-testid=quick-log-open]").await;
+    app.click("[data-testid=quick-log-kind-visit]").await;
+    app.type_into("[data-testid=quick-log-summary]", "Tasted the winter blend").await;
+    app.click("[data-testid=quick-log-save]").await;
+
+    app.wait_texts("[data-testid=timeline-entry]", "the visit in the timeline", |t| {
+        t.iter().any(|e| e.contains("Tasted the winter blend"))
+    })
+    .await;
+    let after = app
+        .wait_texts("[data-testid=customer-last-contacted]", "last contacted to change", |t| {
+            t.len() == 1 && t[0] != before
+        })
+        .await;
+    assert!(!after[0].to_lowercase().contains("never"), "{after:?} (was {before:?})");
+    app.screenshot("customer-page").await;
+    app.quit().await;
+
+    let json = cli(data.path(), &["--json", "customer", "show", "Vera Visconti"]);
+    assert!(json.contains("\"last_contacted_at\":\"20"), "{json}");
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window: run via scripts/e2e.sh"]
+async fn a_follow_up_that_is_due_appears_in_today() {
+    let data = tempfile::tempdir().unwrap();
+    cli(data.path(), &["init"]);
+    cli(data.path(), &["customer", "add", "--name", "Tomas Today"]);
+    cli(
+        data.path(),
+        &["followup", "add", "Tomas Today", "--title", "Send the price list", "--due", "now"],
+    );
+
+    let app = open_passphrase_store(data.path()).await;
+    app.click("[data-testid=nav-today]").await;
+    let items = app
+        .wait_texts("[data-testid=today-item]", "the due follow-up", |t| {
+            t.iter().any(|i| i.contains("Send the price list") && i.contains("Tomas Today"))
+        })
+        .await;
+    assert_eq!(items.iter().filter(|i| i.contains("Send the price list")).count(), 1, "{items:?}");
+    app.screenshot("today").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window: run via scripts/e2e.sh"]
+async fn search_finds_a_customer_by_a_word_in_a_note() {
+    let data = tempfile::tempdir().unwrap();
+    cli(data.path(), &["init"]);
+    cli(data.path(), &["customer", "add", "--name", "Nora Lindqvist"]);
+    cli(data.path(), &["customer", "add", "--name", "Other Person"]);
+    cli(
+        data.path(),
+        &["log", "Nora Lindqvist", "--kind", "note", "--summary", "Collects antique barometers"],
+    );
+
+    let app = open_passphrase_store(data.path()).await;
+    app.type_into("[data-testid=customer-search]", "barometer").await;
+    app.wait_texts("[data-testid=customer-name]", "the customer with the note", |t| {
+        t == ["Nora Lindqvist"]
+    })
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window: run via scripts/e2e.sh"]
+async fn a_deal_dragged_to_another_stage_stays_there_after_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    cli(data.path(), &["init"]);
+    cli(data.path(), &["customer", "add", "--name", "Dora Deal"]);
+    cli(
+        data.path(),
+        &[
+            "deal",
+            "add",
+            "--customer",
+            "Dora Deal",
+            "--title",
+            "Espresso machines",
+            "--value",
+            "4200 EUR",
+        ],
+    );
+
+    let app = open_passphrase_store(data.path()).await;
+    app.click("[data-testid=nav-pipeline]").await;
+    app.wait_css("[data-testid=deal-card]").await;
+    let from = app.stages_holding("Espresso machines").await;
+    assert_eq!(from.len(), 1, "{from:?}");
+    let columns = app.client.find_all(Locator::Css("[data-testid=pipeline-column]")).await.unwrap();
+    let mut target = None;
+    for c in &columns {
+        let stage = c.attr("data-stage").await.unwrap().unwrap_or_default();
+        if stage != from[0] && target.is_none() {
+            target = Some((stage, c.clone()));
+        }
+    }
+    let (stage, column) = target.expect("a second stage");
+    let card = app.wait_css("[data-testid=deal-card]").await;
+
+    // A real pointer drag first; WebKitWebDriver may not start a native HTML5 drag from
+    // synthesized pointer input, so fall back to dispatching the drag events the browser
+    // would fire (dragstart on the card, dragover + drop on the column, dragend).
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: card.clone(), duration: None, x: 0., y: 0. })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveToElement {
+            element: column.clone(),
+            duration: Some(Duration::from_millis(400)),
+            x: 0.,
+            y: 0.,
+        })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    let _ = app.client.perform_actions(drag).await;
+    let _ = app.client.release_actions().await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    if app.stages_holding("Espresso machines").await != [stage.clone()] {
+        eprintln!("pointer drag did not move the card; dispatching HTML5 drag events");
+        let script = "const [card, col] = arguments; const dt = new DataTransfer();
+            const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+            fire(card, 'dragstart'); fire(col, 'dragenter'); fire(col, 'dragover'); fire(col, 'drop'); fire(card, 'dragend');";
+        let args =
+            vec![serde_json::to_value(&card).unwrap(), serde_json::to_value(&column).unwrap()];
+        app.client.execute(script, args).await.unwrap();
+    }
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while app.stages_holding("Espresso machines").await != [stage.clone()] {
+        assert!(tokio::time::Instant::now() < deadline, "the card never moved to {stage}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    app.screenshot("pipeline").await;
+    app.quit().await;
+
+    // Persisted: the CLI and a restarted app both see the new stage.
+    let deals: serde_json::Value =
+        serde_json::from_str(&cli(data.path(), &["--json", "deal", "list"])).unwrap();
+    assert_eq!(deals[0]["stage"], json!(stage), "{deals}");
+    let app = open_passphrase_store(data.path()).await;
+    app.click("[data-testid=nav-pipeline]").await;
+    app.wait_css("[data-testid=deal-card]").await;
+    assert_eq!(app.stages_holding("Espresso machines").await, [stage]);
+    app.quit().await;
 }
