@@ -54,6 +54,7 @@ pub mod bindings {
         crate::deals::PipelineStage::export_all_to(dir)?;
         crate::today::TodayItem::export_all_to(dir)?;
         crate::insights::Insights::export_all_to(dir)?;
+        crate::insights::InsightCharts::export_all_to(dir)?;
         crate::scoring::ScoringRule::export_all_to(dir)?;
         crate::scoring::LeadScore::export_all_to(dir)?;
         crate::followup_rules::FollowupRule::export_all_to(dir)?;

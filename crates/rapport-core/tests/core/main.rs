@@ -4,6 +4,7 @@ mod bindings;
 mod domain;
 mod encryption;
 mod followup_rules;
+mod insight_charts;
 mod insights;
 mod migrations;
 mod opening;
