@@ -34,6 +34,8 @@ pub fn run() {
             commands::store::create_store,
             commands::customers::list_customers,
             commands::customers::add_customer,
+            commands::insights::insights,
+            commands::insights::insight_charts,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Rapport window")

@@ -2,6 +2,7 @@
 //! webview is untrusted.
 
 pub mod customers;
+pub mod insights;
 pub mod store;
 
 use std::future::Future;
