@@ -72,6 +72,8 @@ pub fn run() {
             commands::settings::lock,
             commands::tasks::start_demo,
             commands::tasks::cancel_task,
+            commands::insights::insights,
+            commands::insights::insight_charts,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Rapport window")

@@ -1,4 +1,4 @@
-//! Benchmark: Today and insights on a large store (default 100k customers, 1M timeline
+//! Benchmark: Today, insights and the insight charts on a large store (default 100k customers, 1M timeline
 //! entries); reports p50/p99/max, and each against a trivial query as a reference.
 //!
 //! Run: `cargo bench -p rapport-core --bench today_insights`
@@ -6,7 +6,7 @@
 //! Environment:
 //! - `RAPPORT_BENCH_CUSTOMERS` (default 100000; 10 timeline entries each)
 //! - `RAPPORT_BENCH_TODAY_RUNS` (30), `RAPPORT_BENCH_INSIGHTS_RUNS` (15),
-//!   `RAPPORT_BENCH_LIST_RUNS` (200)
+//!   `RAPPORT_BENCH_CHARTS_RUNS` (15), `RAPPORT_BENCH_LIST_RUNS` (200)
 //! - `RAPPORT_BENCH_DIR`: keep the store there instead of a temp dir; if it already holds
 //!   a store, that store is reused and generation is skipped.
 //!
@@ -639,6 +639,7 @@ async fn main() {
     let n = env_usize("RAPPORT_BENCH_CUSTOMERS", 100_000).max(1);
     let today_runs = env_usize("RAPPORT_BENCH_TODAY_RUNS", 30);
     let insights_runs = env_usize("RAPPORT_BENCH_INSIGHTS_RUNS", 15);
+    let charts_runs = env_usize("RAPPORT_BENCH_CHARTS_RUNS", 15);
     let list_runs = env_usize("RAPPORT_BENCH_LIST_RUNS", 200);
 
     let temp;
@@ -721,6 +722,9 @@ async fn main() {
         measure(insights_runs, || async { store.insights(from, now).await.expect("insights") })
             .await;
     row("insights(last 365 days)", &insights, &list);
+    let (charts, ch) =
+        measure(charts_runs, || async { store.insight_charts().await.expect("charts") }).await;
+    row("insight_charts()", &charts, &list);
     println!();
 
     let mut by_reason: BTreeMap<TodayReason, usize> = BTreeMap::new();
@@ -756,6 +760,31 @@ async fn main() {
         ins.forecast.len(),
         ins.slipping.len()
     );
+
+    let nps: Vec<String> = ch
+        .nps_by_month
+        .iter()
+        .map(|m| format!("{} {}", m.month, m.nps.map_or("-".into(), |v| v.to_string())))
+        .collect();
+    println!("charts: NPS by month {}", nps.join(", "));
+    if let Some(c) = ch.cohorts.last().filter(|_| ch.cohorts.len() > 1) {
+        let first = &ch.cohorts[0];
+        println!(
+            "  {} cohorts; {} has {} customers, retained {}; latest {} has {}",
+            ch.cohorts.len(),
+            first.month,
+            first.customers,
+            first.retained.iter().map(|r| pct(Some(*r))).collect::<Vec<_>>().join(" "),
+            c.month,
+            c.customers
+        );
+    }
+    let stages: Vec<String> = ch
+        .pipeline_by_stage
+        .iter()
+        .map(|t| format!("{} {} ({})", t.stage, t.deals, money(&t.value)))
+        .collect();
+    println!("  pipeline by stage: {}", stages.join("; "));
 
     store.close().await;
 }

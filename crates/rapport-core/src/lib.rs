@@ -69,6 +69,7 @@ pub mod bindings {
         crate::today::TodayItem::export_all_to(dir)?;
         crate::today::TodayList::export_all_to(dir)?;
         crate::insights::Insights::export_all_to(dir)?;
+        crate::insights::InsightCharts::export_all_to(dir)?;
         crate::scoring::ScoringRule::export_all_to(dir)?;
         crate::scoring::LeadScore::export_all_to(dir)?;
         crate::followup_rules::FollowupRule::export_all_to(dir)?;

@@ -3,6 +3,7 @@
 
 mod args;
 pub mod customers;
+pub mod insights;
 pub mod pipeline;
 pub mod settings;
 pub mod store;

@@ -5,10 +5,11 @@
 //! - amounts are never added across currencies: totals are per currency;
 //! - "in the period" means `from <= t < to`.
 
+mod charts;
 mod forecast;
 mod health;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,8 @@ use crate::money::Money;
 use crate::store::Store;
 use crate::text::parse_time;
 
+pub use crate::pipeline::StageTotal;
+pub use charts::{Cohort, InsightCharts, NpsMonth, CHART_MONTHS, COHORT_MONTHS};
 pub use forecast::{ForecastMonth, ProbabilitySource, StageProbability};
 pub use health::Slipping;
 
@@ -51,7 +54,8 @@ pub struct Insights {
     pub retention_rate: Option<f64>,
     /// Of the customers who bought in the period, the share who bought at least twice.
     pub repeat_purchase_rate: Option<f64>,
-    /// Net Promoter Score of feedback in the period: % scoring 9–10 minus % scoring 0–6.
+    /// Net Promoter Score of feedback in the period: % scoring 9–10 minus % scoring 0–6,
+    /// rounded to the nearest whole number (halves away from zero).
     pub nps: Option<i32>,
     pub nps_responses: u32,
     /// Mean hours from a complaint to its resolution, for complaints resolved in the period.
@@ -63,6 +67,26 @@ pub struct Insights {
 
 fn ratio(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| f64::from(part) / f64::from(whole))
+}
+
+/// Net Promoter Score: round((promoters − detractors) ÷ responses × 100), half away from
+/// zero; `None` without responses. (Exact: a half is representable, so the float
+/// division lands on it.)
+pub(crate) fn nps(promoters: u32, detractors: u32, responses: u32) -> Option<i32> {
+    (responses > 0).then(|| {
+        let diff = f64::from(promoters) - f64::from(detractors);
+        (diff * 100.0 / f64::from(responses)).round() as i32
+    })
+}
+
+/// Ids of deleted customers: their history doesn't count. There are few, so callers filter
+/// in memory rather than joining a million rows.
+async fn deleted_customers(store: &Store) -> Result<HashSet<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM customers WHERE deleted_at IS NOT NULL")
+        .fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .collect())
 }
 
 fn in_period(t: Option<DateTime<Utc>>, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
@@ -95,14 +119,7 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        // Deleted customers' history doesn't count; there are few, so filter in memory
-        // rather than joining a million rows.
-        let deleted: std::collections::HashSet<String> =
-            sqlx::query_scalar("SELECT id FROM customers WHERE deleted_at IS NOT NULL")
-                .fetch_all(self.pool())
-                .await?
-                .into_iter()
-                .collect();
+        let deleted = deleted_customers(self).await?;
         let mut entries = Vec::with_capacity(rows.len());
         for r in rows {
             if deleted.contains(r.get::<&str, _>("customer_id")) {
@@ -162,9 +179,8 @@ impl Store {
             .filter_map(|e| e.score)
             .collect();
         let n = scores.len() as u32;
-        let promoters = scores.iter().filter(|s| **s >= 9).count() as i64;
-        let detractors = scores.iter().filter(|s| **s <= 6).count() as i64;
-        let nps = (n > 0).then(|| ((promoters - detractors) * 100 / i64::from(n)) as i32);
+        let promoters = scores.iter().filter(|s| **s >= 9).count() as u32;
+        let detractors = scores.iter().filter(|s| **s <= 6).count() as u32;
 
         // Complaints: resolution time.
         let complaints: Vec<&Entry> = entries.iter().filter(|e| e.kind == "complaint").collect();
@@ -190,7 +206,7 @@ impl Store {
             customer_lifetime_value,
             retention_rate: ratio(retained, in_prev.len() as u32),
             repeat_purchase_rate: ratio(repeaters, in_now.len() as u32),
-            nps,
+            nps: nps(promoters, detractors, n),
             nps_responses: n,
             complaint_resolution_hours: (!resolved.is_empty())
                 .then(|| resolved.iter().sum::<f64>() / resolved.len() as f64),

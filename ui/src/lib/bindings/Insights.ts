@@ -39,7 +39,8 @@ retention_rate: number | null,
  */
 repeat_purchase_rate: number | null, 
 /**
- * Net Promoter Score of feedback in the period: % scoring 9–10 minus % scoring 0–6.
+ * Net Promoter Score of feedback in the period: % scoring 9–10 minus % scoring 0–6,
+ * rounded to the nearest whole number (halves away from zero).
  */
 nps: number | null, nps_responses: number, 
 /**
