@@ -1,20 +1,22 @@
-//! Benchmark: Today, insights and the insight charts on a large store (default 100k customers, 1M timeline
-//! entries); reports p50/p99/max, and each against a trivial query as a reference.
+//! Benchmark: Today, insights, the insight charts, the customer list and search on a large
+//! store (default 100k customers, 1M timeline entries); reports p50/p99/max, and each against
+//! a trivial query (the first page of the list) as a reference.
 //!
 //! Run: `cargo bench -p rapport-core --bench today_insights`
 //!
 //! Environment:
 //! - `RAPPORT_BENCH_CUSTOMERS` (default 100000; 10 timeline entries each)
 //! - `RAPPORT_BENCH_TODAY_RUNS` (30), `RAPPORT_BENCH_INSIGHTS_RUNS` (15),
-//!   `RAPPORT_BENCH_CHARTS_RUNS` (15), `RAPPORT_BENCH_LIST_RUNS` (200)
+//!   `RAPPORT_BENCH_CHARTS_RUNS` (15), `RAPPORT_BENCH_LIST_RUNS` (200), `RAPPORT_BENCH_SEARCH_RUNS` (50)
 //! - `RAPPORT_BENCH_DIR`: keep the store there instead of a temp dir; if it already holds
-//!   a store, that store is reused and generation is skipped.
+//!   a store, that store is reused and generation is skipped (a store from an older schema
+//!   is migrated on open: the time to open is printed, backup included).
 //!
 //! The dataset is written with plain SQL in one transaction, straight into the tables.
 //! This bypasses the op log (no `ops` rows, no HLC ticks) on purpose: the benchmark is
 //! about the read path, and going through the API would take hours for 1M entries. Derived
 //! columns the write path keeps in step (`customers.last_contacted_at`) are set the same
-//! way the API would leave them.
+//! way the API would leave them; the search index is kept by triggers, as for any write.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +26,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rapport_core::customers::CustomerFilter;
+use rapport_core::customers::{CustomerFilter, LifecycleStage};
 use rapport_core::today::{TodayOptions, TodayReason};
 use rapport_core::{FixedClock, Protection, SharedClock, Store, Unlock};
 use sqlx::sqlite::SqliteConnection;
@@ -641,6 +643,7 @@ async fn main() {
     let insights_runs = env_usize("RAPPORT_BENCH_INSIGHTS_RUNS", 15);
     let charts_runs = env_usize("RAPPORT_BENCH_CHARTS_RUNS", 15);
     let list_runs = env_usize("RAPPORT_BENCH_LIST_RUNS", 200);
+    let search_runs = env_usize("RAPPORT_BENCH_SEARCH_RUNS", 50);
 
     let temp;
     let dir: PathBuf = match std::env::var_os("RAPPORT_BENCH_DIR") {
@@ -682,7 +685,14 @@ async fn main() {
     }
 
     // Measure on a freshly opened store: the app's own pool settings, a cold page cache.
+    let opening = Instant::now();
     let store = Store::open(&dir, &unlock, clock()).await.expect("open store");
+    println!(
+        "opened in {:.1} s (any pending migrations included, with their backup)",
+        opening.elapsed().as_secs_f64()
+    );
+    // A migration can leave a large WAL behind; measure the database itself.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(store.pool()).await.expect("checkpoint");
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT 'customers', count(*) FROM customers UNION ALL
          SELECT 'interactions', count(*) FROM interactions UNION ALL
@@ -725,6 +735,56 @@ async fn main() {
     let (charts, ch) =
         measure(charts_runs, || async { store.insight_charts().await.expect("charts") }).await;
     row("insight_charts()", &charts, &list);
+
+    let (today_top, top) =
+        measure(today_runs, || async { store.today_list(&opts, 50).await.expect("today list") })
+            .await;
+    row("today_list(limit 50)", &today_top, &list);
+
+    let page = |f: CustomerFilter| {
+        let store = &store;
+        move || {
+            let f = f.clone();
+            async move { store.customer_page(&f).await.expect("page") }
+        }
+    };
+    let at = |offset: u32| CustomerFilter { limit: 50, offset, ..CustomerFilter::default() };
+    let (s, _) = measure(list_runs, page(at(0))).await;
+    row("customer_page(first 50 + total)", &s, &list);
+    let (s, deep) = measure(list_runs, page(at(n as u32 / 2))).await;
+    row("customer_page(offset n/2)", &s, &list);
+    let filtered = CustomerFilter {
+        tag: Some("vip".into()),
+        stage: Some(LifecycleStage::Customer),
+        offset: 1_000,
+        ..at(0)
+    };
+    let (s, vip) = measure(list_runs, page(filtered)).await;
+    row("customer_page(tag+stage, offset 1000)", &s, &list);
+    let mut searched = Vec::new();
+    for (label, q) in [
+        ("search(\"muller\", accents)", "muller"),
+        ("search(\"anna mül\", 2 words)", "anna mül"),
+        ("search(order no., timeline)", "54321"),
+        ("search(\"damaged\", timeline)", "damaged"),
+        ("search(\"a\", worst prefix)", "a"),
+        ("search(no match)", "zzyzx"),
+    ] {
+        let f = CustomerFilter { query: Some(q.into()), ..at(0) };
+        let (s, p) = measure(search_runs, page(f)).await;
+        row(label, &s, &list);
+        searched.push((q, p.total));
+    }
+    let (s, facets) =
+        measure(list_runs, || async { store.customer_facets().await.expect("facets") }).await;
+    row("customer_facets()", &s, &list);
+    let some = deep.items.first().expect("a customer").id;
+    let (s, detail) =
+        measure(list_runs, || async { store.customer_detail(some).await.expect("detail") }).await;
+    row("customer_detail(one customer)", &s, &list);
+    let (s, board) =
+        measure(list_runs, || async { store.pipeline().await.expect("pipeline") }).await;
+    row("pipeline()", &s, &list);
     println!();
 
     let mut by_reason: BTreeMap<TodayReason, usize> = BTreeMap::new();
@@ -733,6 +793,24 @@ async fn main() {
     }
     let reasons: Vec<String> = by_reason.iter().map(|(r, c)| format!("{r:?} {c}")).collect();
     println!("list_customers: {} rows", listed.len());
+    println!(
+        "customer_page: deep page {} rows of {}; vip customers {}; facets {} tags, {} owners",
+        deep.items.len(),
+        deep.total,
+        vip.total,
+        facets.tags.len(),
+        facets.owners.len()
+    );
+    let found: Vec<String> = searched.iter().map(|(q, n)| format!("{q:?} {n}")).collect();
+    println!("search matches: {}", found.join(", "));
+    println!(
+        "detail: {} entries, {} deals; pipeline: {} open deals; today_list: {} of {}",
+        detail.timeline.len(),
+        detail.deals.len(),
+        board.deals.len(),
+        top.items.len(),
+        top.total
+    );
     println!("today: {} items ({})", items.len(), reasons.join(", "));
     if let Some(first) = items.first() {
         println!("  first: {} — {} ({})", first.customer_name, first.headline, first.explanation);
