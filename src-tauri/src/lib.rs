@@ -34,6 +34,7 @@ pub fn run() {
             commands::store::create_store,
             commands::customers::list_customers,
             commands::customers::add_customer,
+            commands::bench::bench_mark_painted,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Rapport window")

@@ -1,6 +1,7 @@
 //! The IPC surface, one module per concept. Every argument is checked here because the
 //! webview is untrusted.
 
+pub mod bench;
 pub mod customers;
 pub mod store;
 
