@@ -50,7 +50,8 @@ struct Config {
 struct Sample {
     paint_ms: f64,
     pss_mib: f64,
-    procs: Vec<procs::Proc>,
+    /// The tree, each process with its PSS in MiB.
+    procs: Vec<(procs::Proc, f64)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -200,12 +201,12 @@ fn once(cfg: &Config, which: Which, store: &Path, logs: &Path, i: usize) -> anyh
     if tree.first().map(|p| p.pid) != Some(root) {
         return Err(fail("exited before its memory was read".into()));
     }
-    let mut pss_kib = 0;
+    let mut procs = Vec::new();
     for p in &tree {
-        pss_kib += procs::pss_kib(p.pid)?.unwrap_or(0);
+        procs.push((p.clone(), procs::pss_kib(p.pid)?.unwrap_or(0) as f64 / 1024.0));
     }
     running.stop(&tree)?;
-    Ok(Sample { paint_ms, pss_mib: pss_kib as f64 / 1024.0, procs: tree })
+    Ok(Sample { paint_ms, pss_mib: procs.iter().map(|(_, m)| m).sum(), procs })
 }
 
 /// A started window that is stopped (with its tree) however the run ends.
@@ -274,14 +275,10 @@ fn report(cfg: &Config, app: &[Sample], minimal: &[Sample]) {
         ])
     );
     for (label, samples) in [("app", app), ("minimal", minimal)] {
-        if let Some(last) = samples.last() {
-            let webkit: Vec<&str> = last
-                .procs
-                .iter()
-                .filter(|p| p.name.starts_with("WebKit"))
-                .map(|p| p.name.as_str())
-                .collect();
-            println!("WebKit processes ({label}): {} ({})", webkit.len(), webkit.join(", "));
-        }
+        let Some(last) = samples.last() else { continue };
+        let webkit = last.procs.iter().filter(|(p, _)| p.name.starts_with("WebKit")).count();
+        let each: Vec<String> =
+            last.procs.iter().map(|(p, mib)| format!("{} {mib:.1} MiB", p.name)).collect();
+        println!("{label}: {webkit} WebKit processes; last run: {}", each.join(", "));
     }
 }
