@@ -10,7 +10,7 @@ CARGO ?= cargo
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: help setup ui app run lint fmt test test-ui test-rust test-e2e
+.PHONY: help setup ui app run lint fmt test test-ui test-rust test-e2e bench-desktop
 
 help:
 	@echo "make setup   install system packages, npm packages and test tools (idempotent)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint    rustfmt, clippy, prettier + eslint, svelte-check"
 	@echo "make test    lint, UI tests, the Rust suite (with a private keyring), desktop e2e"
 	@echo "make fmt     format Rust and UI sources"
+	@echo "make bench-desktop  start-to-paint and memory with 100k customers vs a minimal window"
 
 setup:
 	scripts/setup.sh
@@ -57,3 +58,9 @@ test-rust:
 
 test-e2e:
 	scripts/e2e.sh
+
+# Not part of `make test`: start -> first list painted and memory (PSS of the app and its
+# WebKit processes) with 100k demo customers, against a minimal Tauri window, in release
+# builds. RAPPORT_BENCH_RUNS=N for more runs (default 5).
+bench-desktop: setup ui
+	scripts/bench-desktop.sh

@@ -2,6 +2,7 @@
 //! webview is untrusted.
 
 mod args;
+pub mod bench;
 pub mod customers;
 pub mod insights;
 pub mod pipeline;

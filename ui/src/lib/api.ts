@@ -25,6 +25,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   keychain_unavailable: true,
   io: true,
   internal: true,
+  cancelled: true,
 };
 
 export class RapportError extends Error {
@@ -73,7 +74,8 @@ export function storeStatus(): Promise<StoreStatus> {
   return call("store_status");
 }
 
-export function unlock(passphrase: string): Promise<StoreStatus> {
+/** `null` re-opens a keychain store the user locked. */
+export function unlock(passphrase: string | null): Promise<StoreStatus> {
   return call("unlock", { passphrase });
 }
 

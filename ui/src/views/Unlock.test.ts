@@ -13,7 +13,7 @@ afterEach(() => {
   document.body.innerHTML = "";
 });
 
-function setup(unlock: (passphrase: string) => Promise<void>) {
+function setup(unlock: (passphrase: string | null) => Promise<void>) {
   app = mount(Unlock, { target: document.body, props: { dataDir: "/data", unlock } });
   flushSync();
   const input = document.querySelector<HTMLInputElement>('[data-testid="unlock-passphrase"]')!;
@@ -32,6 +32,19 @@ function setup(unlock: (passphrase: string) => Promise<void>) {
 }
 
 describe("Unlock", () => {
+  it("re-opens a keychain store the user locked without asking for a passphrase", async () => {
+    const unlock = vi.fn(async (_: string | null) => {});
+    app = mount(Unlock, {
+      target: document.body,
+      props: { dataDir: "/data", keychain: true, unlock },
+    });
+    flushSync();
+    expect(document.querySelector('[data-testid="unlock-passphrase"]')).toBeNull();
+    expect(document.body.textContent).toContain("system keychain");
+    document.querySelector<HTMLButtonElement>('[data-testid="unlock-submit"]')!.click();
+    await vi.waitFor(() => expect(unlock).toHaveBeenCalledWith(null));
+  });
+
   it("focuses the passphrase field", () => {
     const { input } = setup(async () => {});
     expect(document.activeElement).toBe(input);

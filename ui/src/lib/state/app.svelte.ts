@@ -7,7 +7,7 @@ import type { StoreStatus } from "../bindings/StoreStatus";
 export type Screen =
   | { name: "loading" }
   | { name: "setup"; dataDir: string; keychainAvailable: boolean }
-  | { name: "unlock"; dataDir: string }
+  | { name: "unlock"; dataDir: string; keychain: boolean }
   | { name: "cannot_open"; dataDir: string | null; code: ErrorCode; message: string }
   | { name: "customers"; dataDir: string; customers: number };
 
@@ -24,7 +24,7 @@ export function screenFor(status: StoreStatus | null, failure: RapportError | nu
         keychainAvailable: status.keychain_available,
       };
     case "needs_passphrase":
-      return { name: "unlock", dataDir: status.data_dir };
+      return { name: "unlock", dataDir: status.data_dir, keychain: status.keychain === true };
     case "cannot_open":
       return {
         name: "cannot_open",
@@ -56,7 +56,7 @@ export class AppState {
   }
 
   /** Throws RapportError (e.g. `wrong_passphrase`) for the view to show. */
-  async unlock(passphrase: string): Promise<void> {
+  async unlock(passphrase: string | null): Promise<void> {
     this.status = await api.unlock(passphrase);
   }
 

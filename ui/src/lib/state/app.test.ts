@@ -21,7 +21,11 @@ describe("status routing", () => {
     ],
     [
       { status: "needs_passphrase", data_dir: "/d" },
-      { name: "unlock", dataDir: "/d" },
+      { name: "unlock", dataDir: "/d", keychain: false },
+    ],
+    [
+      { status: "needs_passphrase", data_dir: "/d", keychain: true },
+      { name: "unlock", dataDir: "/d", keychain: true },
     ],
     [
       { status: "cannot_open", data_dir: "/d", code: "corrupt", message: "bad page" },
