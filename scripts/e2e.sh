@@ -3,6 +3,7 @@
 # tauri-driver + WebKitWebDriver under Xvfb, inside a private Secret Service session.
 #   scripts/e2e.sh                     run the tests
 #   RAPPORT_SCREENSHOTS_DIR=DIR ...    also save screenshots of what the tests see
+#   scripts/e2e.sh NAME                run only the tests whose names contain NAME
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,4 @@ fi
 # Note: don't set WEBKIT_DISABLE_COMPOSITING_MODE here; with it, WebDriver screenshots hang.
 exec scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test -p rapport-desktop --features custom-protocol --test desktop_e2e -- \
-  --ignored --test-threads=1
+  --ignored --test-threads=1 "$@"
