@@ -46,6 +46,41 @@ pub struct Store {
     write_lock: Mutex<()>,
 }
 
+async fn close_pool(pool: &SqlitePool) {
+    let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await;
+    while pool.size() > 0 {
+        match pool.acquire().await {
+            Ok(conn) => {
+                let _ = conn.detach().close().await;
+            }
+            Err(_) => break,
+        }
+    }
+    pool.close().await;
+}
+
+impl Drop for Store {
+    /// A store dropped without `close` (a test's end, an early return) still waits, for a
+    /// bounded time, until its connections have shut down: otherwise the process can exit
+    /// while a worker thread is inside SQLCipher (see `close`). Runs on its own thread and
+    /// runtime because `drop` may be called from inside an async context.
+    fn drop(&mut self) {
+        if self.pool.is_closed() {
+            return;
+        }
+        let pool = self.pool.clone();
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_time().build() else {
+                return;
+            };
+            rt.block_on(async {
+                let _ = tokio::time::timeout(Duration::from_secs(5), close_pool(&pool)).await;
+            });
+        })
+        .join();
+    }
+}
+
 impl Store {
     /// Says whether `dir` holds a store and how its key is protected.
     pub fn inspect(dir: &Path) -> Result<StoreKind> {
@@ -183,16 +218,7 @@ impl Store {
     /// checkpointing on a worker thread can crash in exit-time crypto cleanup.
     /// Idempotent; the store is unusable afterwards.
     pub async fn close(&self) {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
-        while self.pool.size() > 0 {
-            match self.pool.acquire().await {
-                Ok(conn) => {
-                    let _ = conn.detach().close().await;
-                }
-                Err(_) => break,
-            }
-        }
-        self.pool.close().await;
+        close_pool(&self.pool).await;
     }
 
     /// Starts a write: one transaction in which the change and its ops are recorded.

@@ -7,7 +7,7 @@ use rapport_core::timeline::InteractionKind;
 
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detail_has_everything_about_one_customer_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

@@ -39,7 +39,7 @@ async fn search(store: &Store, q: &str) -> Vec<String> {
     page.items.into_iter().map(|c| c.display_name).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_combine_and_pages_carry_the_total() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -114,7 +114,7 @@ async fn filters_combine_and_pages_carry_the_total() {
     assert_eq!(facets.tags, ["VIP"], "VIP and vip are one tag, case-insensitively");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_ignores_accents_and_case_and_matches_word_starts() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -153,7 +153,7 @@ async fn search_ignores_accents_and_case_and_matches_word_starts() {
     assert!(search(&store, "bluebird bakery").await.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_words_in_notes_and_the_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -197,7 +197,7 @@ async fn search_finds_words_in_notes_and_the_timeline() {
     assert!(search(&store, "jacquard").await.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_text_is_never_syntax() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

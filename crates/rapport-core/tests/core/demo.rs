@@ -21,7 +21,7 @@ async fn ops(store: &rapport_core::Store) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM ops").fetch_one(store.pool()).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_climbs_one_customer_at_a_time_to_the_total() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -43,7 +43,7 @@ async fn progress_climbs_one_customer_at_a_time_to_the_total() {
     assert_eq!(people(&store).await, 30);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_keeps_nothing_and_a_new_run_can_start() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -74,7 +74,7 @@ async fn cancelling_keeps_nothing_and_a_new_run_can_start() {
     assert_eq!(people(&store).await, 5);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_only_goes_into_an_empty_store() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

@@ -11,7 +11,7 @@ use rapport_core::ErrorCode;
 
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_with_company_memory_and_yearless_birthday() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -71,7 +71,7 @@ async fn customer_with_company_memory_and_yearless_birthday() {
     assert_eq!(store.resolve_customer("amélie dubois").await.unwrap(), c.id);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_says_which_field() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -125,7 +125,7 @@ async fn bad_input_says_which_field() {
     assert!(err.to_string().contains("not a customer field"), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_contacted_is_the_newest_interaction_of_any_kind() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -171,7 +171,7 @@ async fn last_contacted_is_the_newest_interaction_of_any_kind() {
     assert_eq!(store.log_interaction(&bad).await.unwrap_err().code(), ErrorCode::InvalidInput);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn followups_due_done_and_snoozed() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -201,7 +201,7 @@ async fn followups_due_done_and_snoozed() {
     assert_eq!(store.resolve_followup(prefix).await.unwrap(), a.id);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deals_move_through_stages_and_close() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -240,7 +240,7 @@ async fn deals_move_through_stages_and_close() {
     assert_eq!(history, 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_hides_and_export_has_everything_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -278,7 +278,7 @@ async fn delete_hides_and_export_has_everything_by_name() {
     assert_eq!(store.demo(5, 1).await.unwrap_err().code(), ErrorCode::AlreadyExists);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipeline_stages_are_configurable() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

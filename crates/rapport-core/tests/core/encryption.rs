@@ -7,7 +7,7 @@ use crate::support::*;
 
 const CANARY: &str = "Zebracanary7f3a";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlcipher_is_linked() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -19,7 +19,7 @@ async fn sqlcipher_is_linked() {
 }
 
 #[cfg(unix)]
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_dir_and_key_file_are_private_to_the_owner() {
     use std::os::unix::fs::PermissionsExt;
     let parent = tempfile::tempdir().unwrap();
@@ -30,7 +30,7 @@ async fn store_dir_and_key_file_are_private_to_the_owner() {
     assert_eq!(mode(&dir.join("keyfile.json")), 0o600);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn canary_never_reaches_file_wal_or_backup() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

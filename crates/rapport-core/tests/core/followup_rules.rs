@@ -13,7 +13,7 @@ fn trig(json: &str) -> Trigger {
     serde_json::from_str(json).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rules_create_each_followup_once_per_occurrence() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -90,7 +90,7 @@ async fn rules_create_each_followup_once_per_occurrence() {
     assert_eq!(bea.len(), 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_triggers_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

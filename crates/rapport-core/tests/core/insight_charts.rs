@@ -62,7 +62,7 @@ fn month(
     NpsMonth { month: month.into(), responses, promoters, detractors, nps }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nps_by_month_covers_twelve_utc_months_with_gaps_for_silent_ones() {
     let dir = tempfile::tempdir().unwrap();
     let s = store_at(dir.path(), NOW).await;
@@ -108,7 +108,7 @@ async fn nps_by_month_covers_twelve_utc_months_with_gaps_for_silent_ones() {
     assert_eq!((may.nps, may.nps_responses), (Some(67), 3));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cohorts_follow_first_time_buyers_for_six_months() {
     let dir = tempfile::tempdir().unwrap();
     let s = store_at(dir.path(), NOW).await;
@@ -170,7 +170,7 @@ async fn cohorts_follow_first_time_buyers_for_six_months() {
     assert_eq!(charts.cohorts, expected);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipeline_by_stage_lists_every_stage_and_keeps_currencies_apart() {
     let dir = tempfile::tempdir().unwrap();
     let s = store_at(dir.path(), NOW).await;
@@ -207,7 +207,7 @@ async fn pipeline_by_stage_lists_every_stage_and_keeps_currencies_apart() {
     assert!(!charts.forecast.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_store_has_empty_series_and_the_window_crosses_new_year() {
     let dir = tempfile::tempdir().unwrap();
     // Midnight on 1 January is already January.

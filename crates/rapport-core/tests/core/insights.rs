@@ -84,7 +84,7 @@ fn eur(minor: i64) -> Money {
     Money { minor, currency: "EUR".into() }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_match_their_definitions() {
     use InteractionKind::*;
     let f = Fixture::new().await;
@@ -178,7 +178,7 @@ async fn metrics_match_their_definitions() {
     assert_eq!(i.slipping[0].reason, "usually buys every 10 days; nothing for 102 days");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forecast_uses_the_teams_own_win_rate_once_there_is_enough_history() {
     let f = Fixture::new().await;
     let c = f.customer("Client").await;
@@ -202,7 +202,7 @@ async fn forecast_uses_the_teams_own_win_rate_once_there_is_enough_history() {
     assert_eq!(i.stage_probabilities[2].probability, 0.5);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_store_has_no_rates_rather_than_zeroes() {
     let f = Fixture::new().await;
     let i = f.store.insights(at("2026-01-01T00:00:00Z"), at("2026-07-01T00:00:00Z")).await.unwrap();

@@ -4,7 +4,7 @@ use rapport_core::customers::NewCustomer;
 
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_migration_leaves_store_as_it_was_with_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

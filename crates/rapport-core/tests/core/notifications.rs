@@ -38,7 +38,7 @@ fn titles(items: &[Notification]) -> Vec<&str> {
     t
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_follow_up_is_due_exactly_once_when_its_time_falls_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let (store, clock) = store_at(dir.path(), at("2026-11-22T08:00:00Z")).await;
@@ -70,7 +70,7 @@ async fn a_follow_up_is_due_exactly_once_when_its_time_falls_in_the_window() {
     assert_eq!(titles(&check(&store, at("2026-11-23T10:31:00Z"), None).await), ["Call back"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customers_quiet_hours_hold_it_back_until_they_end() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = store_at(dir.path(), at("2026-11-22T08:00:00Z")).await;
@@ -97,7 +97,7 @@ async fn a_customers_quiet_hours_hold_it_back_until_they_end() {
     assert!(check(&store, at("2026-11-23T07:01:00Z"), None).await.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn do_not_disturb_across_midnight_defers_everything_then_delivers() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = store_at(dir.path(), at("2026-11-22T08:00:00Z")).await;
@@ -126,7 +126,7 @@ async fn do_not_disturb_across_midnight_defers_everything_then_delivers() {
     assert!(check(&store, at("2026-11-23T06:31:00Z"), dnd).await.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nudges_and_personal_dates_come_once_even_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let start = at("2026-11-01T09:00:00Z");

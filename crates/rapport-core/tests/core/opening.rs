@@ -23,7 +23,7 @@ async fn open_err(dir: &std::path::Path, unlock: &Unlock) -> Error {
     err
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_passphrase_is_refused_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();
     store_with_data(dir.path()).await;
@@ -35,7 +35,7 @@ async fn wrong_passphrase_is_refused_and_nothing_changes() {
     assert_eq!(reopen(dir.path()).await.count_customers(&Default::default()).await.unwrap(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_stores_key_file_is_a_wrong_key() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     store_with_data(a.path()).await;
@@ -45,7 +45,7 @@ async fn another_stores_key_file_is_a_wrong_key() {
     assert_eq!(err.code(), ErrorCode::WrongKey, "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plaintext_sqlite_file_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     // A plain SQLite database (SQLCipher without a key writes an ordinary file).
@@ -68,7 +68,7 @@ async fn plaintext_sqlite_file_is_refused_untouched() {
     assert_eq!(open_err(dir.path(), &pass(PASS)).await.code(), ErrorCode::NotEncrypted);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_bytes_are_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     store_with_data(dir.path()).await;
@@ -82,7 +82,7 @@ async fn random_bytes_are_refused_untouched() {
     assert_eq!(open_err(dir.path(), &pass(PASS)).await.code(), ErrorCode::Corrupt);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn damaged_pages_are_corrupt_not_wrong_key() {
     let dir = tempfile::tempdir().unwrap();
     store_with_data(dir.path()).await;
@@ -96,7 +96,7 @@ async fn damaged_pages_are_corrupt_not_wrong_key() {
     assert_eq!(err.code(), ErrorCode::Corrupt, "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_key_file_is_refused_and_init_wont_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     store_with_data(dir.path()).await;
@@ -115,7 +115,7 @@ async fn missing_key_file_is_refused_and_init_wont_overwrite() {
     assert_eq!(fingerprint(dir.path()), before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_from_a_newer_app_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -126,7 +126,7 @@ async fn store_from_a_newer_app_is_refused_untouched() {
     assert!(err.to_string().contains("999"), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uninitialised_dir_says_run_init() {
     let dir = tempfile::tempdir().unwrap();
     let err = Store::open(dir.path(), &pass(PASS), clock()).await.unwrap_err();

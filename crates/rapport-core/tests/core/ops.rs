@@ -19,7 +19,7 @@ async fn count(store: &rapport_core::Store, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(store.pool()).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_customer_writes_one_op_per_field_with_increasing_clocks() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -56,7 +56,7 @@ async fn a_new_customer_writes_one_op_per_field_with_increasing_clocks() {
     assert_eq!(seq_max, n, "per-device sequence must have no gaps");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_writes_ops_only_for_changed_fields() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -88,7 +88,7 @@ async fn an_edit_writes_ops_only_for_changed_fields() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_change_leaves_no_row_and_no_op() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

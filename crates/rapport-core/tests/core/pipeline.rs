@@ -10,7 +10,7 @@ fn m(s: &str) -> Money {
     s.parse().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn totals_are_per_stage_and_currency_over_open_deals_only() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

@@ -22,7 +22,7 @@ fn cond(json: &str) -> Condition {
     serde_json::from_str(json).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scores_are_sums_of_matching_rules_with_top_contributors() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -94,7 +94,7 @@ async fn scores_are_sums_of_matching_rules_with_top_contributors() {
     assert_eq!(ops, 5 * 3 + 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_rules_are_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;

@@ -104,7 +104,7 @@ fn a_malformed_prefs_file_is_named_and_never_clobbered() {
     assert_eq!(Prefs::load(dir.path()).unwrap(), Prefs::default());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_info_counts_and_sizes() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -143,7 +143,7 @@ async fn session_on_passphrase_store(dir: &std::path::Path) -> Session {
     session
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_the_passphrase_keeps_the_database_and_only_the_new_one_opens() {
     let dir = tempfile::tempdir().unwrap();
     let session = session_on_passphrase_store(dir.path()).await;
@@ -187,7 +187,7 @@ async fn changing_the_passphrase_keeps_the_database_and_only_the_new_one_opens()
     assert_eq!(err.code(), ErrorCode::WrongPassphrase);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lock_closes_the_store_until_unlocked() {
     let dir = tempfile::tempdir().unwrap();
     let session = session_on_passphrase_store(dir.path()).await;
@@ -213,7 +213,7 @@ fn keychain_account(dir: &std::path::Path) -> Option<String> {
     v["protection"]["account"].as_str().map(str::to_string)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service session: run via make test"]
 async fn keychain_to_passphrase_and_back() {
     let dir = tempfile::tempdir().unwrap();

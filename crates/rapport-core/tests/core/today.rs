@@ -51,7 +51,7 @@ fn for_customer(items: &[TodayItem], id: Uuid) -> Vec<&TodayItem> {
     items.iter().filter(|i| i.customer_id == id).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_interaction_kind_resets_the_cadence() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -70,7 +70,7 @@ async fn every_interaction_kind_resets_the_cadence() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn due_soon_then_overdue_and_tag_cadence_with_own_winning() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -104,7 +104,7 @@ async fn due_soon_then_overdue_and_tag_cadence_with_own_winning() {
     assert!(for_customer(&store.today(&on(28)).await.unwrap(), tagged).is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn birthdays_with_and_without_year_and_on_29_february() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -150,7 +150,7 @@ async fn birthdays_with_and_without_year_and_on_29_february() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn followups_due_today_and_overdue_are_listed_snoozed_ones_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -167,7 +167,7 @@ async fn followups_due_today_and_overdue_are_listed_snoozed_ones_are_not() {
     assert!(!ids.contains(&tomorrow.id) && !ids.contains(&snoozed.id));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snoozed_nudge_stays_away_until_then_or_until_the_next_contact() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -207,7 +207,7 @@ async fn a_snoozed_nudge_stays_away_until_then_or_until_the_next_contact() {
     assert_eq!(snoozed, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn today_list_gives_the_top_items_and_the_total() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
@@ -269,7 +269,7 @@ proptest! {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_users_own_day_counts_across_a_dst_change() {
     use chrono_tz::Europe::Paris;
     let dir = tempfile::tempdir().unwrap();
