@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::prefs::QuietWindow;
 use crate::store::Store;
 use crate::text::{json, parse_id, parse_time};
-use crate::today::{every, Cadence};
+use crate::today::{every, keep_in_touch, KeepInTouch, CADENCE_COLUMNS, CADENCE_FROM};
 
 /// How far back a check looks for items it has not shown yet. Longer than any quiet
 /// window, so held-back items still come; short enough that a store opened after weeks
@@ -147,34 +147,17 @@ impl Store {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Notification>> {
-        let tag_rules: HashMap<String, (u32, u32)> = sqlx::query_as::<_, (String, i64, i64)>(
-            "SELECT tag, ideal_days, max_days FROM tag_cadences",
-        )
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|(t, i, m)| (t.to_lowercase(), (i as u32, m as u32)))
-        .collect();
-        let rows = sqlx::query(
-            "SELECT c.id, c.display_name, c.keep_in_touch_days, c.keep_in_touch_max_days,
-                    c.last_contacted_at, c.created_at,
-                    (SELECT json_group_array(tag) FROM customer_tags t WHERE t.customer_id = c.id) AS tags
-             FROM customers c NOT INDEXED
-             WHERE c.deleted_at IS NULL
-               AND (c.keep_in_touch_days IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM customer_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.customer_id = c.id))",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let tag_rules = self.tag_cadences().await?;
+        let sql = format!("SELECT {CADENCE_COLUMNS} {CADENCE_FROM}");
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         let mut out = Vec::new();
         for r in rows {
-            let own = r.get::<Option<i64>, _>("keep_in_touch_days").map(|i| {
-                (i as u32, r.get::<Option<i64>, _>("keep_in_touch_max_days").map(|m| m as u32))
-            });
-            let tags: Vec<String> = json("tags", &r.get::<String, _>("tags"))?;
-            let Some(cadence) = Cadence::effective(own, &tags, &tag_rules) else { continue };
-            let created = parse_time(r.get("created_at"))?.unwrap_or(now);
-            let last = parse_time(r.get("last_contacted_at"))?.unwrap_or(created);
+            // A snoozed nudge is silent here too, as it is on Today.
+            let Some(KeepInTouch { cadence, since: last, .. }) =
+                keep_in_touch(&r, &tag_rules, now)?
+            else {
+                continue;
+            };
             // The moment Today starts calling it overdue (whole days past the maximum).
             let overdue_at = last + Duration::days(i64::from(cadence.max_days));
             if overdue_at <= since || overdue_at > now {

@@ -194,7 +194,7 @@ impl Store {
         ch.commit().await
     }
 
-    async fn tag_cadences(&self) -> Result<HashMap<String, (u32, u32)>> {
+    pub(crate) async fn tag_cadences(&self) -> Result<HashMap<String, (u32, u32)>> {
         let rows: Vec<(String, i64, i64)> =
             sqlx::query_as("SELECT tag, ideal_days, max_days FROM tag_cadences")
                 .fetch_all(self.pool())
@@ -236,32 +236,20 @@ impl Store {
     async fn cadence_items(&self, opts: &TodayOptions) -> Result<Vec<TodayItem>> {
         let tag_rules = self.tag_cadences().await?;
         // Customers with their own cadence, or any tag that has one; with what ranking needs.
-        let rows = sqlx::query(
-            "SELECT c.id, c.display_name, c.keep_in_touch_days, c.keep_in_touch_max_days,
-                    c.last_contacted_at, c.created_at, c.nudge_snoozed_until,
-                    (SELECT json_group_array(tag) FROM customer_tags t WHERE t.customer_id = c.id) AS tags,
+        let sql = format!(
+            "SELECT {CADENCE_COLUMNS},
                     (SELECT max(total) FROM (SELECT sum(amount_minor) AS total FROM interactions i INDEXED BY interactions_kind_cover
                         WHERE i.kind = 'purchase' AND i.customer_id = c.id AND i.deleted_at IS NULL GROUP BY currency)) AS spend
-             FROM customers c NOT INDEXED -- in table order: the name index means random reads
-             WHERE c.deleted_at IS NULL
-               AND (c.keep_in_touch_days IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM customer_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.customer_id = c.id))",
-        )
-        .fetch_all(self.pool())
-        .await?;
+             {CADENCE_FROM}"
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         let mut out = Vec::new();
         for r in rows {
-            let own = r.get::<Option<i64>, _>("keep_in_touch_days").map(|i| {
-                (i as u32, r.get::<Option<i64>, _>("keep_in_touch_max_days").map(|m| m as u32))
-            });
-            let tags: Vec<String> = json("tags", &r.get::<String, _>("tags"))?;
-            let Some(cadence) = Cadence::effective(own, &tags, &tag_rules) else { continue };
-            if parse_time(r.get("nudge_snoozed_until"))?.is_some_and(|until| until > opts.now) {
+            let Some(KeepInTouch { cadence, last, since, created }) =
+                keep_in_touch(&r, &tag_rules, opts.now)?
+            else {
                 continue;
-            }
-            let created = parse_time(r.get("created_at"))?.unwrap_or(opts.now);
-            let last = parse_time(r.get("last_contacted_at"))?;
-            let since = last.unwrap_or(created);
+            };
             let days = (opts.now - since).num_days().max(0);
             if days < i64::from(cadence.ideal_days) {
                 continue;
@@ -382,6 +370,48 @@ impl Store {
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// What Today and notifications read about each customer who has a keep-in-touch cadence
+/// (their own, or a tag's): `SELECT {CADENCE_COLUMNS} … {CADENCE_FROM}`.
+pub(crate) const CADENCE_COLUMNS: &str =
+    "c.id, c.display_name, c.keep_in_touch_days, c.keep_in_touch_max_days,
+     c.last_contacted_at, c.created_at, c.nudge_snoozed_until,
+     (SELECT json_group_array(tag) FROM customer_tags t WHERE t.customer_id = c.id) AS tags";
+pub(crate) const CADENCE_FROM: &str =
+    "FROM customers c NOT INDEXED -- in table order: the name index means random reads
+     WHERE c.deleted_at IS NULL
+       AND (c.keep_in_touch_days IS NOT NULL
+            OR EXISTS (SELECT 1 FROM customer_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.customer_id = c.id))";
+
+/// A customer's keep-in-touch state as of `now`.
+pub(crate) struct KeepInTouch {
+    pub cadence: Cadence,
+    /// The last contact, if there ever was one.
+    pub last: Option<DateTime<Utc>>,
+    /// What the cadence counts from: the last contact, else when the customer was added.
+    pub since: DateTime<Utc>,
+    /// When the customer was added (how long the relationship has lasted).
+    pub created: DateTime<Utc>,
+}
+
+/// Reads a `CADENCE_COLUMNS` row; `None` when no cadence applies or the nudge is snoozed.
+pub(crate) fn keep_in_touch(
+    r: &sqlx::sqlite::SqliteRow,
+    tag_rules: &HashMap<String, (u32, u32)>,
+    now: DateTime<Utc>,
+) -> Result<Option<KeepInTouch>> {
+    let own = r
+        .get::<Option<i64>, _>("keep_in_touch_days")
+        .map(|i| (i as u32, r.get::<Option<i64>, _>("keep_in_touch_max_days").map(|m| m as u32)));
+    let tags: Vec<String> = json("tags", &r.get::<String, _>("tags"))?;
+    let Some(cadence) = Cadence::effective(own, &tags, tag_rules) else { return Ok(None) };
+    if parse_time(r.get("nudge_snoozed_until"))?.is_some_and(|until| until > now) {
+        return Ok(None);
+    }
+    let created = parse_time(r.get("created_at"))?.unwrap_or(now);
+    let last = parse_time(r.get("last_contacted_at"))?;
+    Ok(Some(KeepInTouch { cadence, last, since: last.unwrap_or(created), created }))
 }
 
 #[cfg(test)]

@@ -181,3 +181,30 @@ async fn nudges_and_personal_dates_come_once_even_after_a_restart() {
         ("Bea", "Birthday today: turns 37")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snoozed_nudge_stays_silent_until_the_snooze_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = store_at(dir.path(), at("2026-11-01T09:00:00Z")).await;
+    let kim = store
+        .add_customer(&NewCustomer {
+            name: "Kim".into(),
+            keep_in_touch_days: Some(10),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    // Overdue from 16 Nov 09:00 (15 days), but put off until the 20th.
+    store.snooze_nudge(kim, at("2026-11-20T00:00:00Z")).await.unwrap();
+    let nudges =
+        |due: Vec<Notification>| due.iter().filter(|n| n.kind == NotificationKind::Nudge).count();
+    assert_eq!(nudges(check(&store, at("2026-11-16T10:00:00Z"), None).await), 0);
+    // Once the snooze is over, the nudge comes (it became overdue within the look-back).
+    let due = store
+        .due_notifications(at("2026-11-16T08:00:00Z"), at("2026-11-20T00:00:01Z"), None, &Paris)
+        .await
+        .unwrap();
+    assert_eq!(nudges(due), 1);
+    store.close().await;
+}
