@@ -1,8 +1,7 @@
 //! The pipeline board: stages in order, the open deals in them, and each stage's totals.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+use sqlx::Row;
 use ts_rs::TS;
 
 use crate::deals::{Deal, PipelineStage};
@@ -29,36 +28,42 @@ pub struct Pipeline {
     pub totals: Vec<StageTotal>,
 }
 
-/// Totals of `deals` for each of `stages`, in stage order; deals in no listed stage are
-/// left out.
-pub fn stage_totals(stages: &[PipelineStage], deals: &[Deal]) -> Vec<StageTotal> {
-    stages
-        .iter()
-        .map(|s| {
-            let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
-            let mut count = 0;
-            for d in deals.iter().filter(|d| d.stage == s.name) {
-                count += 1;
-                let sum = sums.entry(d.value.currency.as_str()).or_default();
-                *sum = sum.saturating_add(d.value.minor);
-            }
-            StageTotal {
-                stage: s.name.clone(),
-                deals: count,
-                value: sums
-                    .into_iter()
-                    .map(|(currency, minor)| Money { minor, currency: currency.to_string() })
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
 impl Store {
     pub async fn pipeline(&self) -> Result<Pipeline> {
         let stages = self.pipeline_stages().await?;
         let deals = self.open_deals().await?;
-        let totals = stage_totals(&stages, &deals);
+        let totals = self.stage_totals().await?;
         Ok(Pipeline { stages, deals, totals })
+    }
+
+    /// Open deals per stage and currency: every stage, in pipeline order. Deals of deleted
+    /// customers don't count (as in the forecast).
+    pub async fn stage_totals(&self) -> Result<Vec<StageTotal>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.name, d.currency, count(d.id) AS deals, sum(d.value_minor) AS total
+             FROM pipeline_stages s
+             LEFT JOIN deals d ON d.stage_id = s.id AND d.status = 'open' AND d.deleted_at IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM customers c
+                                 WHERE c.id = d.customer_id AND c.deleted_at IS NOT NULL)
+             GROUP BY s.id, d.currency
+             ORDER BY s.position, s.id, d.currency",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<StageTotal> = Vec::new();
+        let mut last_id = String::new();
+        for r in rows {
+            let id: String = r.get("id");
+            if out.is_empty() || id != last_id {
+                out.push(StageTotal { stage: r.get("name"), deals: 0, value: Vec::new() });
+                last_id = id;
+            }
+            let stage = out.last_mut().expect("pushed above");
+            if let Some(currency) = r.get::<Option<String>, _>("currency") {
+                stage.deals += r.get::<i64, _>("deals") as u32;
+                stage.value.push(Money { minor: r.get("total"), currency });
+            }
+        }
+        Ok(out)
     }
 }
