@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod followup_rules;
 pub mod followups;
+pub mod import;
 pub mod info;
 pub mod insights;
 pub mod keys;
