@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rapport_core::{ApiError, ErrorCode};
@@ -13,16 +14,47 @@ pub const MARK_ENV: &str = "RAPPORT_BENCH_MARK";
 
 static MARKED: AtomicBool = AtomicBool::new(false);
 
+/// When this process started (Unix milliseconds), for the start-up phases in the log.
+static STARTED_MS: OnceLock<f64> = OnceLock::new();
+
+/// At most this many phases are logged; names are cut to 40 characters.
+const MAX_PHASES: usize = 32;
+
+/// Records the process start; called first thing in `run`.
+pub fn note_start() {
+    STARTED_MS.get_or_init(unix_ms);
+}
+
+/// Milliseconds since `note_start` (0 if it was never called).
+pub fn since_start_ms() -> f64 {
+    STARTED_MS.get().map_or(0.0, |s| unix_ms() - s)
+}
+
+fn unix_ms() -> f64 {
+    // The wall clock: UI phases are stamped with it (performance.timeOrigin) too.
+    #[allow(clippy::disallowed_methods)]
+    let now = SystemTime::now();
+    now.duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0)
+}
+
 /// Called by the UI once the customer list's first rows are painted. When
 /// `RAPPORT_BENCH_MARK` names a file, writes the wall-clock time there (Unix nanoseconds),
 /// once per process; otherwise does nothing.
+/// `phases` are the UI's start-up phases as `[name, Unix ms]`; they go to the log
+/// (relative to the process start) so a run can say where its time went.
 #[tauri::command]
-pub async fn bench_mark_painted() -> Res<()> {
+pub async fn bench_mark_painted(phases: Option<Vec<(String, f64)>>) -> Res<()> {
     let Some(path) = std::env::var_os(MARK_ENV).filter(|p| !p.is_empty()) else {
         return Ok(());
     };
     if MARKED.swap(true, Ordering::SeqCst) {
         return Ok(());
+    }
+    if let Some(started) = STARTED_MS.get() {
+        for (name, at) in phases.unwrap_or_default().iter().take(MAX_PHASES) {
+            let name: String = name.chars().take(40).collect();
+            tracing::info!(target: "startup", "{name} at {:.0} ms", at - started);
+        }
     }
     // The wall clock, not the store's Clock: the driver compares this instant with the
     // one it took in another process just before spawning the app.

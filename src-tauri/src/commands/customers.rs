@@ -21,11 +21,17 @@ pub async fn list_customers(session: Shared<'_>, query: CustomerQuery) -> Res<Cu
     capped_opt("owner", query.owner.as_deref(), 500)?;
     let query = CustomerQuery { limit: query.limit.clamp(1, MAX_LIMIT), ..query };
     let session = session.inner().clone();
-    task(async move {
+    let asked = super::bench::since_start_ms();
+    let page = task(async move {
         let store = session.store().await?;
-        store.customer_page(&query).await.map_err(ApiError::from)
+        let t = super::bench::since_start_ms();
+        let page = store.customer_page(&query).await.map_err(ApiError::from);
+        tracing::debug!(target: "startup", "customer_page from {t:.0} to {:.0} ms", super::bench::since_start_ms());
+        page
     })
-    .await
+    .await;
+    tracing::debug!(target: "startup", "list_customers from {asked:.0} to {:.0} ms", super::bench::since_start_ms());
+    page
 }
 
 #[tauri::command]

@@ -9,7 +9,10 @@ const MAX_PASSPHRASE: usize = 1024;
 #[tauri::command]
 pub async fn store_status(session: Shared<'_>) -> Res<StoreStatus> {
     let session = session.inner().clone();
-    task(async move { Ok(session.status().await) }).await
+    let asked = super::bench::since_start_ms();
+    let status = task(async move { Ok(session.status().await) }).await;
+    tracing::debug!(target: "startup", "store_status from {asked:.0} to {:.0} ms", super::bench::since_start_ms());
+    status
 }
 
 /// Unlocks with the passphrase; a keychain store the user locked (`needs_passphrase` with

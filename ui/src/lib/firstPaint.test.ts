@@ -26,11 +26,31 @@ it("marks after the second frame, once per process", async () => {
   nextFrame();
   expect(invokeMock).not.toHaveBeenCalled();
   nextFrame();
-  expect(invokeMock.mock.calls).toEqual([["bench_mark_painted", undefined]]);
+  expect(invokeMock.mock.calls).toEqual([["bench_mark_painted", { phases: expect.any(Array) }]]);
   markFirstPaint();
   nextFrame();
   nextFrame();
   expect(invokeMock).toHaveBeenCalledTimes(1);
+});
+
+it("sends the start-up phases noted before the paint, in order, and none after", async () => {
+  const { markFirstPaint, phase } = await import("./firstPaint");
+  phase("status-asked");
+  phase("list-arrived");
+  markFirstPaint();
+  phase("too-late");
+  nextFrame();
+  nextFrame();
+  const [, args] = invokeMock.mock.calls[0] as [string, { phases: [string, number][] }];
+  expect(args.phases.map(([name]) => name)).toEqual([
+    "status-asked",
+    "list-arrived",
+    "rendered",
+    "painted",
+  ]);
+  const times = args.phases.map(([, at]) => at);
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  expect(times[0]).toBeGreaterThan(1.6e12); // Unix milliseconds, not page-relative
 });
 
 it("swallows a failed mark", async () => {

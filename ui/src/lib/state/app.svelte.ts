@@ -2,6 +2,7 @@ import * as api from "../api";
 import { RapportError } from "../api";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { StoreStatus } from "../bindings/StoreStatus";
+import { phase } from "../firstPaint";
 
 /** Which full-window screen to show. Derived from the backend's store status. */
 export type Screen =
@@ -48,7 +49,9 @@ export class AppState {
   /** Asks the backend where we stand. Never throws; failures become a screen. */
   async load(): Promise<void> {
     try {
+      phase("status-asked");
       this.status = await api.storeStatus();
+      phase("status-arrived");
       this.failure = null;
     } catch (e) {
       this.failure = e instanceof RapportError ? e : api.toRapportError(e);

@@ -7,6 +7,7 @@ import type { CustomerKind } from "../bindings/CustomerKind";
 import type { CustomerSummary } from "../bindings/CustomerSummary";
 import type { LifecycleStage } from "../bindings/LifecycleStage";
 import type { NewCustomer } from "../bindings/NewCustomer";
+import { phase } from "../firstPaint";
 
 export const SEARCH_DEBOUNCE_MS = 120;
 /** Rows fetched per request. */
@@ -257,7 +258,9 @@ export class CustomersState {
     const inflight = this.#inflight;
     let ok = false;
     try {
+      if (first) phase("list-asked");
       const res = await customersApi.listCustomers(this.#query(page));
+      if (first) phase("list-arrived");
       if (gen !== this.#generation) return; // a newer search or reload has started
       if (first) {
         this.#pages.clear();
