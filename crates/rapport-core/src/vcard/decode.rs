@@ -120,9 +120,10 @@ pub(crate) fn split_unescaped(s: &str, sep: char) -> Vec<&str> {
     out
 }
 
-/// A trimmed, unescaped text; `None` when empty.
+/// A trimmed, unescaped text with line breaks as `\n` (quoted-printable values carry
+/// `=0D=0A`); `None` when empty.
 pub(crate) fn text(s: &str) -> Option<String> {
-    let t = unescape(s);
+    let t = unescape(s).replace("\r\n", "\n").replace('\r', "\n");
     let t = t.trim();
     (!t.is_empty()).then(|| t.to_string())
 }

@@ -318,10 +318,8 @@ impl<'a> Reader<'a> {
                     ),
                 }
             }
-            "X-ABSHOWAS" => {
-                if self.raw_text(p, "kind").trim().eq_ignore_ascii_case("company") {
-                    self.rec.kind = Some(CustomerKind::Company);
-                }
+            "X-ABSHOWAS" if self.raw_text(p, "kind").trim().eq_ignore_ascii_case("company") => {
+                self.rec.kind = Some(CustomerKind::Company);
             }
             "UID" => self.set_text(p, "external_id", |r, v| r.external_id = Some(v)),
             "PHOTO" => self.photo(p),
