@@ -113,6 +113,7 @@ pub fn run() {
             commands::tasks::cancel_task,
             commands::insights::insights,
             commands::insights::insight_charts,
+            commands::export::export_data,
             commands::bench::bench_mark_painted,
         ])
         .build(tauri::generate_context!())

@@ -85,7 +85,7 @@ pub enum Command {
         #[arg(long, conflicts_with = "every")]
         clear: bool,
     },
-    /// Export data (JSON: everything, or one customer)
+    /// Export data: JSON (everything), CSV, vCard 4.0 or iCalendar (follow-ups and personal dates)
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
@@ -107,6 +107,21 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Json,
+    Csv,
+    Vcard,
+    Ics,
+}
+
+impl From<ExportFormat> for rapport_core::export_file::ExportFormat {
+    fn from(f: ExportFormat) -> Self {
+        use rapport_core::export_file::ExportFormat as F;
+        match f {
+            ExportFormat::Json => F::Json,
+            ExportFormat::Csv => F::Csv,
+            ExportFormat::Vcard => F::Vcard,
+            ExportFormat::Ics => F::Ics,
+        }
+    }
 }
 
 // Parsed once per process: the size of the largest variant does not matter.

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use rapport_core::timeline::{InteractionKind, NewInteraction};
 use rapport_core::Store;
 
@@ -52,29 +52,23 @@ pub async fn export(
         Some(c) => Some(ctx.customer(store, &c).await?),
         None => None,
     };
-    let ExportFormat::Json = format;
-    let export = store.export(only).await?;
-    let bytes = serde_json::to_vec_pretty(&export)?;
     match out {
-        Some(path) => write_new(&path, &bytes)?,
+        // Written whole or not at all (temp file beside it, then renamed); never overwrites.
+        Some(path) => {
+            let summary = store.export_to_file(format.into(), &path, only, false).await?;
+            if ctx.json {
+                output::json(&summary)?;
+            } else {
+                println!("Wrote {} records to {}", summary.records, summary.path);
+            }
+        }
         None => {
+            let export = store.export_bytes(format.into(), only).await?;
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&bytes)?;
-            stdout.write_all(b"\n")?;
+            stdout.write_all(&export.bytes)?;
+            stdout.flush()?;
         }
     }
-    Ok(())
-}
-
-/// Writes a new file; never overwrites one that exists.
-fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
     Ok(())
 }
 

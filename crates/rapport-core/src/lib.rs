@@ -13,8 +13,10 @@ mod demo;
 pub mod doctor;
 pub mod error;
 pub mod export;
+pub mod export_file;
 pub mod followup_rules;
 pub mod followups;
+pub mod ics;
 pub mod import;
 pub mod info;
 pub mod insights;
@@ -31,6 +33,7 @@ pub mod store;
 mod text;
 pub mod timeline;
 pub mod today;
+pub mod vcard;
 
 pub use clock::{system_clock_shared, Clock, FixedClock, ManualClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
@@ -77,6 +80,8 @@ pub mod bindings {
         crate::prefs::Prefs::export_all_to(dir)?;
         crate::info::StoreInfo::export_all_to(dir)?;
         crate::progress::TaskProgress::export_all_to(dir)?;
+        crate::export_file::ExportFormat::export_all_to(dir)?;
+        crate::export_file::ExportSummary::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -105,4 +110,10 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.today_list(&today::TodayOptions::utc(chrono::DateTime::UNIX_EPOCH, 7), 1));
     send(store.pipeline());
     send(store.demo(1, 1));
+    send(store.export_to_file(
+        export_file::ExportFormat::Vcard,
+        std::path::Path::new("x"),
+        None,
+        true,
+    ));
 }

@@ -5,6 +5,7 @@
 mod clean_exit;
 mod cli_surface;
 mod durability;
+mod export;
 mod insights;
 mod keychain;
 mod no_keychain;
