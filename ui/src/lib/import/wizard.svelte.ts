@@ -50,7 +50,7 @@ export class ImportWizard {
   undoing = $state<string | null>(null);
   undoError = $state<string | null>(null);
 
-  readonly task: TaskRunner;
+  readonly task = new TaskRunner({ onFinished: (p) => void this.#finished(p) });
 
   /** Ambiguous day/month dates and no answer yet: the question must be answered. */
   needsDateOrder = $derived(this.preview?.needs_date_order === true && this.dateOrder === null);
@@ -71,7 +71,6 @@ export class ImportWizard {
   constructor(options: { onLocked?: () => void; onImported?: () => void } = {}) {
     this.#onLocked = options.onLocked;
     this.#onImported = options.onImported;
-    this.task = new TaskRunner({ onFinished: (p) => void this.#finished(p) });
   }
 
   /** The options sent with a preview; `forImport` adds the user's "skip bad rows" choice. */
