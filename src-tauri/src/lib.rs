@@ -75,6 +75,7 @@ pub fn run() {
     let notifier_session = session.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(session.clone())
         .manage(tasks.clone())
         .setup(move |app| {

@@ -78,6 +78,35 @@ describe("Shell", () => {
     expect(testid("customer-search")).not.toBeNull();
   });
 
+  it("Ctrl/Cmd+6 opens Clean up; Ctrl/Cmd+I and the list's Import… open the import wizard", async () => {
+    const handlers = invokeMock.getMockImplementation()!;
+    invokeMock.mockImplementation(async (command: string, args?: unknown) => {
+      const empty: Record<string, unknown> = {
+        duplicates: [],
+        merges: [],
+        tag_usage: [{ tag: "vip", customers: 3 }],
+        data_audit: { findings: [], counts: {} },
+        import_batches: [],
+        list_mappings: [],
+      };
+      return command in empty ? empty[command] : handlers(command, args as never);
+    });
+    await start();
+    press("6", { ctrlKey: true });
+    expect(testid("nav-cleanup")?.getAttribute("aria-current")).toBe("page");
+    await until(() => expect(testid("tag-row")?.dataset.tag).toBe("vip"));
+
+    press("i", { metaKey: true });
+    await until(() => expect(testid("import-view")?.dataset.step).toBe("file"));
+    expect(testid("import-path")).not.toBeNull();
+
+    testid("nav-customers")!.click();
+    flushSync();
+    testid("customers-import")!.click();
+    flushSync();
+    expect(testid("import-view")).not.toBeNull();
+  });
+
   it("/ goes to the customer search from anywhere", async () => {
     await start();
     press("1", { ctrlKey: true });

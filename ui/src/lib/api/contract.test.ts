@@ -2,6 +2,28 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { invokeMock } from "../../test/backend";
 import { emit, resetEvents } from "../../test/events";
 import { listCustomers } from "./customers";
+import { backupNow, eraseCustomer, restoreBackup } from "./data";
+import { exportData } from "./export";
+import {
+  dataAudit,
+  deleteTag,
+  dismissDuplicate,
+  duplicates,
+  mergeCustomers,
+  merges,
+  renameTag,
+  tagUsage,
+  undoMerge,
+} from "./hygiene";
+import {
+  deleteMapping,
+  importBatches,
+  importPreview,
+  listMappings,
+  saveMapping,
+  startImport,
+  undoImport,
+} from "./import";
 import { addDeal, closeDeal, moveDeal, pipeline } from "./pipeline";
 import { changeProtection, getPrefs, lock, savePrefs, storeInfo } from "./settings";
 import { cancelTask, onTaskProgress, startDemo } from "./tasks";
@@ -59,6 +81,60 @@ describe("per-concept API wrappers use the contract's command and argument names
       ["start_demo", { customers: 200 }],
       ["cancel_task", { id: "t1" }],
       ["list_customers", { query }],
+    ]);
+  });
+
+  it("import, export, hygiene, data (issue 5)", async () => {
+    invokeMock.mockResolvedValue(null);
+    const options = {
+      format: null,
+      encoding: "windows-1252",
+      mapping: { columns: [{ column: "E-mail", field: "email" }] },
+      date_order: "dmy" as const,
+      skip_bad_rows: false,
+    };
+    const mapping = { columns: [{ column: "Name", field: null }] };
+    await importPreview("/tmp/a.csv", options);
+    await startImport("/tmp/a.csv", options);
+    await importBatches();
+    await undoImport(null);
+    await listMappings();
+    await saveMapping("Mine", mapping);
+    await deleteMapping("Mine");
+    await exportData("vcard", "/tmp/a.vcf", "c1");
+    await duplicates(50);
+    await mergeCustomers("b", "a", { title: "duplicate" });
+    await dismissDuplicate("a", "b");
+    await merges();
+    await undoMerge("m1");
+    await tagUsage();
+    await renameTag("VIP", "vip");
+    await deleteTag("old");
+    await dataAudit();
+    await eraseCustomer("c1");
+    await backupNow("/tmp/b.rapport");
+    await restoreBackup("/tmp/b.rapport");
+    expect(invokeMock.mock.calls).toEqual([
+      ["import_preview", { path: "/tmp/a.csv", options }],
+      ["start_import", { path: "/tmp/a.csv", options }],
+      ["import_batches", undefined],
+      ["undo_import", { batchId: null }],
+      ["list_mappings", undefined],
+      ["save_mapping", { name: "Mine", mapping }],
+      ["delete_mapping", { name: "Mine" }],
+      ["export_data", { format: "vcard", path: "/tmp/a.vcf", customerId: "c1" }],
+      ["duplicates", { limit: 50 }],
+      ["merge_customers", { duplicateId: "b", intoId: "a", pick: { title: "duplicate" } }],
+      ["dismiss_duplicate", { aId: "a", bId: "b" }],
+      ["merges", undefined],
+      ["undo_merge", { mergeId: "m1" }],
+      ["tag_usage", undefined],
+      ["rename_tag", { from: "VIP", to: "vip" }],
+      ["delete_tag", { tag: "old" }],
+      ["data_audit", undefined],
+      ["erase_customer", { id: "c1" }],
+      ["backup_now", { path: "/tmp/b.rapport" }],
+      ["restore_backup", { path: "/tmp/b.rapport" }],
     ]);
   });
 

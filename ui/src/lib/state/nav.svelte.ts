@@ -1,13 +1,22 @@
-/** The shell's main views, in sidebar order (Ctrl/Cmd+1…5). */
+/** The shell's main views, in sidebar order (Ctrl/Cmd+1…6). */
 export const VIEWS = [
   { name: "today", label: "Today" },
   { name: "customers", label: "Customers" },
   { name: "pipeline", label: "Pipeline" },
   { name: "insights", label: "Insights" },
   { name: "settings", label: "Settings" },
+  { name: "cleanup", label: "Clean up" },
 ] as const;
 
-export type ViewName = (typeof VIEWS)[number]["name"];
+/** Views reached from other views or a shortcut (Ctrl/Cmd+I), not from the sidebar. */
+export const OTHER_VIEWS = [{ name: "import", label: "Import" }] as const;
+
+export type ViewName = (typeof VIEWS)[number]["name"] | (typeof OTHER_VIEWS)[number]["name"];
+
+/** A view's name in words, for Back buttons. */
+export function viewLabel(view: ViewName): string {
+  return [...VIEWS, ...OTHER_VIEWS].find((v) => v.name === view)?.label ?? "Back";
+}
 
 /** The list opens first: it is what most visits start from (and what start-up is measured by). */
 export const START_VIEW: ViewName = "customers";

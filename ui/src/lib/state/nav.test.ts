@@ -22,8 +22,10 @@ describe("NavState", () => {
     expect(nav.goNumber(3)).toBe(true);
     expect(nav.view).toBe("pipeline");
     expect(nav.customerId).toBeNull();
-    expect(nav.goNumber(6)).toBe(false);
-    expect(nav.view).toBe("pipeline");
+    expect(nav.goNumber(6)).toBe(true);
+    expect(nav.view).toBe("cleanup");
+    expect(nav.goNumber(7)).toBe(false);
+    expect(nav.view).toBe("cleanup");
   });
 
   it("focusSearch goes to the list and asks for the search box", () => {
