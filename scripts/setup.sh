@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_FUZZ_VERSION=0.13.2
 TOOLS="${RAPPORT_TOOLS_DIR:-$HOME/.cache/rapport-tools}"
 
 # Tauri 2 build deps, then what the tests use (virtual display, WebDriver, screenshots,
@@ -97,6 +98,21 @@ setup_cargo_tools() {
         say "cargo install tauri-driver $TAURI_DRIVER_VERSION into $TOOLS (about 2 min)"
         cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --root "$TOOLS"
         note "tauri-driver: installed $TOOLS/bin/tauri-driver"
+    fi
+    # Fuzzing (scripts/fuzz.sh) builds with libFuzzer on the nightly toolchain.
+    if [ -x "$TOOLS/bin/cargo-fuzz" ]; then
+        note "cargo-fuzz: $TOOLS/bin/cargo-fuzz"
+    else
+        say "cargo install cargo-fuzz $CARGO_FUZZ_VERSION into $TOOLS (about 2 min)"
+        cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --root "$TOOLS"
+        note "cargo-fuzz: installed $TOOLS/bin/cargo-fuzz"
+    fi
+    if rustup run nightly rustc --version >/dev/null 2>&1; then
+        note "nightly toolchain: present (for fuzzing)"
+    else
+        say "rustup toolchain install nightly (for fuzzing)"
+        rustup toolchain install nightly --profile minimal
+        note "nightly toolchain: installed"
     fi
 }
 
