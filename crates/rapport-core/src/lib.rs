@@ -4,7 +4,7 @@
 
 #![forbid(unsafe_code)]
 
-mod backup;
+pub mod backup;
 pub mod clock;
 pub mod customers;
 pub mod dates;
@@ -24,6 +24,7 @@ pub mod money;
 pub mod notify;
 pub mod pipeline;
 pub mod prefs;
+pub mod privacy;
 pub mod progress;
 pub mod scoring;
 pub mod session;
@@ -32,6 +33,7 @@ mod text;
 pub mod timeline;
 pub mod today;
 
+pub use backup::{BackupInfo, RestoreReport};
 pub use clock::{system_clock_shared, Clock, FixedClock, ManualClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use info::StoreInfo;
@@ -77,6 +79,7 @@ pub mod bindings {
         crate::prefs::Prefs::export_all_to(dir)?;
         crate::info::StoreInfo::export_all_to(dir)?;
         crate::progress::TaskProgress::export_all_to(dir)?;
+        crate::backup::BackupInfo::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -105,4 +108,9 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.today_list(&today::TodayOptions::utc(chrono::DateTime::UNIX_EPOCH, 7), 1));
     send(store.pipeline());
     send(store.demo(1, 1));
+    send(store.erase_customer(uuid::Uuid::nil()));
+    send(store.backup(std::path::Path::new("x")));
+    send(store.restore(std::path::Path::new("x")));
+    send(session.restore(std::path::Path::new("x")));
+    send(session.erase_customer(uuid::Uuid::nil()));
 }
