@@ -16,6 +16,7 @@ mod opening;
 mod ops;
 mod pipeline;
 mod raw_pages;
+mod restore;
 mod scoring;
 mod settings;
 mod support;
