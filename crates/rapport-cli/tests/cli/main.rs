@@ -8,6 +8,7 @@ mod durability;
 mod insights;
 mod keychain;
 mod no_keychain;
+mod privacy;
 mod score;
 mod stages;
 mod support;
