@@ -348,7 +348,7 @@ async fn check_and_copy(
 async fn check_open_backup(
     conn: &mut SqliteConnection,
     salt_matched: bool,
-    bad: &dyn Fn(ErrorCode, &str) -> Error,
+    bad: &(dyn Fn(ErrorCode, &str) -> Error + Sync),
     staging: &Path,
 ) -> Result<i64> {
     if sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
