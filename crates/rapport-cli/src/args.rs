@@ -98,6 +98,17 @@ pub enum Command {
     },
     /// Write an encrypted, consistent copy of the store to FILE
     Backup { file: PathBuf },
+    /// Replace the store's data with a backup (checked first; the current data is kept in
+    /// backups/pre-restore-*.db)
+    Restore { file: PathBuf },
+    /// Erase a customer everywhere (privacy request): their records, search terms and
+    /// history; asks you to type their name unless --yes
+    Erase {
+        customer: String,
+        /// Do not ask (scripts)
+        #[arg(long)]
+        yes: bool,
+    },
     /// Check the store: encryption, integrity, schema, sizes
     Doctor,
     #[command(subcommand, hide = true)]

@@ -35,7 +35,7 @@ impl Context {
         Ok(Context { dir, json, clock })
     }
 
-    fn passphrase() -> Option<Zeroizing<String>> {
+    pub fn passphrase() -> Option<Zeroizing<String>> {
         std::env::var("RAPPORT_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(Zeroizing::new)
     }
 

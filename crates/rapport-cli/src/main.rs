@@ -10,6 +10,7 @@ mod deal;
 mod followup;
 mod insights;
 mod output;
+mod privacy;
 mod score;
 mod store_cmds;
 mod today;
@@ -49,6 +50,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Init = cli.command {
         return store_cmds::init(&ctx).await;
     }
+    // Restore also works on a store that no longer opens.
+    if let Command::Restore { file } = &cli.command {
+        return privacy::restore(&ctx, file).await;
+    }
     let store = ctx.open().await?;
     let result = dispatch(&ctx, &store, cli.command).await;
     // Always close before the process exits, on success and on error: SQLite finishes its
@@ -80,6 +85,8 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
             store_cmds::export(ctx, store, format, out, customer).await
         }
         Command::Backup { file } => store_cmds::backup(ctx, store, &file).await,
+        Command::Restore { .. } => unreachable!("restore runs before a store is opened"),
+        Command::Erase { customer, yes } => privacy::erase(ctx, store, &customer, yes).await,
         Command::Doctor => store_cmds::doctor(ctx, store).await,
         Command::Debug(cmd) => store_cmds::debug(ctx, store, cmd).await,
     }

@@ -33,6 +33,10 @@ pub enum Error {
     Corrupt { path: PathBuf, detail: String },
     #[error("the store at {path} was written by a newer Rapport (schema {found}, this app knows up to {known}); update Rapport")]
     StoreTooNew { path: PathBuf, found: i64, known: i64 },
+    /// A file offered for restore that can't be used; `code` is the one opening a store
+    /// like it would give (not_encrypted, wrong_key, corrupt, store_too_new…).
+    #[error("{path} cannot be restored: {reason}; nothing was replaced")]
+    BadBackup { path: PathBuf, code: ErrorCode, reason: String },
     #[error("the system keychain is not available ({0}); set RAPPORT_PASSPHRASE to protect the store with a passphrase instead")]
     KeychainUnavailable(String),
     #[error("this build is not linked against SQLCipher; refusing to store data unencrypted")]
@@ -70,6 +74,7 @@ impl Error {
             Error::NotEncrypted(_) => ErrorCode::NotEncrypted,
             Error::Corrupt { .. } => ErrorCode::Corrupt,
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
+            Error::BadBackup { code, .. } => *code,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled(_) => ErrorCode::Cancelled,

@@ -4,7 +4,7 @@
 
 #![forbid(unsafe_code)]
 
-mod backup;
+pub mod backup;
 pub mod clock;
 pub mod customers;
 pub mod dates;
@@ -26,6 +26,7 @@ pub mod money;
 pub mod notify;
 pub mod pipeline;
 pub mod prefs;
+pub mod privacy;
 pub mod progress;
 pub mod scoring;
 pub mod session;
@@ -35,6 +36,7 @@ pub mod timeline;
 pub mod today;
 pub mod vcard;
 
+pub use backup::{BackupInfo, RestoreReport};
 pub use clock::{system_clock_shared, Clock, FixedClock, ManualClock, SharedClock, SystemClock};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use info::StoreInfo;
@@ -82,6 +84,7 @@ pub mod bindings {
         crate::progress::TaskProgress::export_all_to(dir)?;
         crate::export_file::ExportFormat::export_all_to(dir)?;
         crate::export_file::ExportSummary::export_all_to(dir)?;
+        crate::backup::BackupInfo::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -116,4 +119,9 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
         None,
         true,
     ));
+    send(store.erase_customer(uuid::Uuid::nil()));
+    send(store.backup(std::path::Path::new("x")));
+    send(store.restore(std::path::Path::new("x")));
+    send(session.restore(std::path::Path::new("x")));
+    send(session.erase_customer(uuid::Uuid::nil()));
 }

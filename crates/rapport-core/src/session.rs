@@ -200,6 +200,43 @@ impl Session {
         Ok(store.info().await?)
     }
 
+    /// Replaces the open store's data with a backup ([`Store::restore`]): checks the
+    /// backup first (nothing is replaced if it is unusable), keeps the current data in
+    /// `backups/pre-restore-*.db`, closes the store, swaps the files and reopens. Every
+    /// command waits meanwhile. If it fails after the close, whatever database is in
+    /// place is reopened (the old one unless the swap completed).
+    pub async fn restore(&self, backup: &Path) -> std::result::Result<StoreStatus, ApiError> {
+        let mut slot = self.store.write().await;
+        let store = slot.clone().ok_or_else(locked)?;
+        match store.restore(backup).await {
+            Ok((restored, report)) => {
+                tracing::info!(from = %report.restored_from.display(), kept = %report.previous_store.display(), "restored a backup");
+                let restored = Arc::new(restored);
+                *slot = Some(restored.clone());
+                drop(slot);
+                Ok(self.ready(&restored).await)
+            }
+            Err(e) => {
+                if store.is_closed() {
+                    *slot = match store.reopen().await {
+                        Ok(s) => Some(Arc::new(s)),
+                        Err(reopen) => {
+                            tracing::error!(error = %reopen, "reopening after a failed restore");
+                            None
+                        }
+                    };
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Erases a customer everywhere (see [`Store::erase_customer`]).
+    pub async fn erase_customer(&self, id: uuid::Uuid) -> std::result::Result<(), ApiError> {
+        self.store().await?.erase_customer(id).await?;
+        Ok(())
+    }
+
     async fn ready(&self, store: &Store) -> StoreStatus {
         match store.count_customers(&Default::default()).await {
             Ok(customers) => StoreStatus::Ready { data_dir: self.data_dir(), customers },

@@ -42,11 +42,14 @@ pub struct Store {
     dir: PathBuf,
     clock: SharedClock,
     device_id: Uuid,
+    // Kept (zeroised on drop) so a restore can check a backup and reopen the store without
+    // asking for the passphrase again; the pool's connect options hold it anyway.
+    key: StoreKey,
     // One writer at a time in this process; SQLite's own lock covers other processes.
     write_lock: Mutex<()>,
 }
 
-async fn close_pool(pool: &SqlitePool) {
+pub(crate) async fn close_pool(pool: &SqlitePool) {
     let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await;
     while pool.size() > 0 {
         match pool.acquire().await {
@@ -138,7 +141,7 @@ impl Store {
         let pool = connect(db, &key, true).await?;
         ensure_sqlcipher(&pool).await?;
         migrate::run(&pool, dir, clock.as_ref()).await?;
-        let store = Self::finish_open(pool, dir, clock).await?;
+        let store = Self::finish_open(pool, dir, key, clock).await?;
         key_file.db_salt = Some(hex::encode(read_header(db)?.1));
         keys::write_key_file(dir, key_file)?;
         Ok(store)
@@ -169,26 +172,49 @@ impl Store {
             (None, false) => return Err(Error::NotInitialized(dir.to_path_buf())),
         };
         let key = keys::unlock_key(dir, &key_file, unlock)?;
-        if let Some(salt) = &key_file.db_salt {
-            if *salt != hex::encode(read_header(&db)?.1) {
-                return Err(Error::KeyMissing {
-                    path: dir.to_path_buf(),
-                    detail: format!(
-                        "{} belongs to another database (or the start of {DB_FILE} is damaged)",
-                        keys::KEY_FILE
-                    ),
-                });
-            }
-        }
+        Self::open_with_key(dir, &key_file, key, clock).await
+    }
+
+    /// Opens with a key already recovered from `key_file` (open, and reopening after a
+    /// restore): the same checks as [`Store::open`] from the salt on.
+    pub(crate) async fn open_with_key(
+        dir: &Path,
+        key_file: &KeyFile,
+        key: StoreKey,
+        clock: SharedClock,
+    ) -> Result<Store> {
+        let db = dir.join(DB_FILE);
+        check_salt(dir, &db, key_file)?;
         probe(dir, &db, &key).await?;
         let pool = connect(&db, &key, false).await?;
         migrate::run(&pool, dir, clock.as_ref()).await?;
-        Self::finish_open(pool, dir, clock).await
+        Self::finish_open(pool, dir, key, clock).await
     }
 
-    async fn finish_open(pool: SqlitePool, dir: &Path, clock: SharedClock) -> Result<Store> {
+    async fn finish_open(
+        pool: SqlitePool,
+        dir: &Path,
+        key: StoreKey,
+        clock: SharedClock,
+    ) -> Result<Store> {
         let device_id = ensure_device(&pool).await?;
-        Ok(Store { pool, dir: dir.to_path_buf(), clock, device_id, write_lock: Mutex::new(()) })
+        Ok(Store {
+            pool,
+            dir: dir.to_path_buf(),
+            clock,
+            device_id,
+            key,
+            write_lock: Mutex::new(()),
+        })
+    }
+
+    pub(crate) fn key(&self) -> &StoreKey {
+        &self.key
+    }
+
+    /// Whether `close` ran (the store is unusable then).
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 
     pub fn dir(&self) -> &Path {
@@ -362,7 +388,25 @@ impl Change<'_> {
     }
 }
 
-fn options(db: &Path, key: &StoreKey) -> SqliteConnectOptions {
+/// A key file records the salt of its database: a database with another salt (another
+/// store's file, or a damaged start) is refused before anything decrypts it.
+pub(crate) fn check_salt(dir: &Path, db: &Path, key_file: &KeyFile) -> Result<()> {
+    if let Some(salt) = &key_file.db_salt {
+        if *salt != hex::encode(read_header(db)?.1) {
+            return Err(Error::KeyMissing {
+                path: dir.to_path_buf(),
+                detail: format!(
+                    "{} belongs to another database (or the start of {} is damaged)",
+                    keys::KEY_FILE,
+                    db.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn options(db: &Path, key: &StoreKey) -> SqliteConnectOptions {
     SqliteConnectOptions::new().filename(db).pragma("key", key.pragma_value().to_string())
 }
 
@@ -399,7 +443,7 @@ pub async fn cipher_version(pool: &SqlitePool) -> Result<String> {
 }
 
 /// The number of bytes read (up to 16) and the first 16 bytes of the file.
-fn read_header(db: &Path) -> Result<(usize, [u8; 16])> {
+pub(crate) fn read_header(db: &Path) -> Result<(usize, [u8; 16])> {
     use std::io::Read;
     let mut header = [0u8; 16];
     let mut f =
@@ -415,7 +459,7 @@ fn read_header(db: &Path) -> Result<(usize, [u8; 16])> {
     Ok((n, header))
 }
 
-fn check_header(db: &Path) -> Result<()> {
+pub(crate) fn check_header(db: &Path) -> Result<()> {
     let (n, header) = read_header(db)?;
     if n == 0 {
         return Err(Error::Corrupt { path: db.to_path_buf(), detail: "the file is empty".into() });
@@ -428,7 +472,7 @@ fn check_header(db: &Path) -> Result<()> {
 
 /// Proves the key decrypts the file, on a read-only connection that cannot create or
 /// change anything.
-async fn probe(dir: &Path, db: &Path, key: &StoreKey) -> Result<()> {
+pub(crate) async fn probe(dir: &Path, db: &Path, key: &StoreKey) -> Result<()> {
     // With an empty WAL, open `immutable`: no locks and no -shm, so even SQLite's WAL index
     // stays byte-identical. With WAL content (e.g. after a crash mid-checkpoint) the main
     // file alone may be torn, so read through the WAL like any reader would.

@@ -5,6 +5,7 @@ mod args;
 pub mod bench;
 pub mod customers;
 pub mod export;
+pub mod data;
 pub mod insights;
 pub mod pipeline;
 pub mod settings;

@@ -9,6 +9,7 @@ mod export;
 mod insights;
 mod keychain;
 mod no_keychain;
+mod privacy;
 mod score;
 mod stages;
 mod support;

@@ -1,0 +1,225 @@
+//! Erasure on request: the person leaves every table, the search index, the op outbox and
+//! the files' bytes; a tombstone (id and time, nothing else) stays so sync can carry the
+//! erasure to other devices and refuse to bring the person back.
+//!
+//! Where the bytes go:
+//! - rows and index entries: deleted with `secure_delete=ON` (set on every connection), so
+//!   SQLite overwrites the freed space in a page, and whole freed pages, with zeros;
+//! - the full-text index is contentless with `contentless_delete=1`: a delete only adds a
+//!   tombstone and the person's terms stay in the old segments until a merge rewrites
+//!   them. FTS5's own `secure-delete` option does not apply to such tables (it needs the
+//!   old values), so the erasure runs `optimize`, which rewrites every segment without the
+//!   deleted documents (the old segments' pages are then freed, and zeroed). Its cost
+//!   grows with the whole index, not with the person (measured in the report);
+//! - the WAL still holds the old page images until a checkpoint: after the commit,
+//!   `wal_checkpoint(TRUNCATE)` copies the new pages into the database file and cuts the
+//!   WAL to zero bytes (a reader in the middle of a query can delay it; it is retried).
+//!
+//! Backups are copies taken before: see `backup.rs` and the README ("Erasure and backups").
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rapport_protocol::EntityKind;
+use serde::Serialize;
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// The op that carries an erasure: `set erased = true` on the customer. Erase wins over
+/// every other op about the person, whatever its clock (sync applies it by removing
+/// everything it holds about the id, as this module does, and records a tombstone).
+pub const ERASED_FIELD: &str = "erased";
+
+/// What an old op about an erased record becomes when it was not pushed yet: the same
+/// sequence number and clock (so the outbox has no gaps), no field name or value.
+pub const REDACTED_FIELD: &str = "redacted";
+
+/// Tables holding a customer's own rows, each with the statement that removes them.
+/// `?1` is the customer id. A new table of personal data is one more line here
+/// (e.g. `("customer_photos", "DELETE FROM customer_photos WHERE customer_id = ?1")`).
+/// Order matters only for foreign keys: children before parents.
+const PERSONAL_ROWS: &[(&str, &str)] = &[
+    // Shown-notification keys name the customer, or a follow-up of theirs, and a date's
+    // label (so this goes before the follow-ups it reads).
+    (
+        "notifications_sent",
+        "DELETE FROM notifications_sent WHERE key LIKE 'nudge:' || ?1 || ':%'
+            OR key LIKE 'date:' || ?1 || ':%'
+            OR substr(key, 10, 36) IN (SELECT id FROM followups WHERE customer_id = ?1)",
+    ),
+    (
+        "deal_stage_changes",
+        "DELETE FROM deal_stage_changes WHERE deal_id IN (SELECT id FROM deals WHERE customer_id = ?1)",
+    ),
+    ("deals", "DELETE FROM deals WHERE customer_id = ?1"),
+    ("followups", "DELETE FROM followups WHERE customer_id = ?1"),
+    ("interactions", "DELETE FROM interactions WHERE customer_id = ?1"),
+    ("contact_points", "DELETE FROM contact_points WHERE customer_id = ?1"),
+    ("customer_tags", "DELETE FROM customer_tags WHERE customer_id = ?1"),
+];
+
+/// What an erasure removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErasureReport {
+    pub customer_id: Uuid,
+    pub erased_at: DateTime<Utc>,
+    /// Rows removed per table (the customer row is `customers`).
+    pub rows: Vec<(String, u64)>,
+    /// Pushed ops about the person, deleted (the server already has them; the erase op
+    /// tells it to drop them).
+    pub ops_removed: u64,
+    /// Unpushed ops about the person, redacted in place (no field name, no value).
+    pub ops_redacted: u64,
+    /// People whose company this was, now without a company.
+    pub unlinked_people: u64,
+    /// Whether the WAL was checkpointed and cut to zero bytes.
+    pub wal_truncated: bool,
+}
+
+impl Store {
+    /// Erases a customer (also a deleted one) everywhere this store holds them. See the
+    /// module docs for what happens to the bytes.
+    pub async fn erase_customer(&self, id: Uuid) -> Result<ErasureReport> {
+        let sid = id.to_string();
+        let mut ch = self.change().await?;
+        let now = ch.now();
+        let found = sqlx::query("SELECT rowid FROM customers WHERE id = ?")
+            .bind(&sid)
+            .fetch_optional(ch.conn())
+            .await?;
+        let Some(found) = found else {
+            let erased: Option<String> =
+                sqlx::query_scalar("SELECT erased_at FROM erased_customers WHERE id = ?")
+                    .bind(&sid)
+                    .fetch_optional(ch.conn())
+                    .await?;
+            return Err(Error::NotFound(match erased {
+                Some(at) => format!("customer {id} (it was erased at {at})"),
+                None => format!("customer {id}"),
+            }));
+        };
+        let rowid: i64 = found.get(0);
+
+        // Every record id whose ops carry the person's data: theirs and their records'.
+        let mut ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM interactions WHERE customer_id = ?1
+             UNION ALL SELECT id FROM followups WHERE customer_id = ?1
+             UNION ALL SELECT id FROM deals WHERE customer_id = ?1",
+        )
+        .bind(&sid)
+        .fetch_all(ch.conn())
+        .await?;
+        ids.push(sid.clone());
+
+        // A company's people stay; they lose the link (an op, like any edit, so other
+        // devices do the same). Their search documents are re-indexed by the trigger.
+        let people: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM customers WHERE company_id = ?1 AND id <> ?1")
+                .bind(&sid)
+                .fetch_all(ch.conn())
+                .await?;
+        sqlx::query("UPDATE customers SET company_id = NULL, updated_at = ? WHERE company_id = ?")
+            .bind(now.to_rfc3339())
+            .bind(&sid)
+            .execute(ch.conn())
+            .await?;
+        for p in &people {
+            let pid = Uuid::parse_str(p).map_err(|e| Error::Internal(e.to_string()))?;
+            ch.set(EntityKind::Customer, pid, "company_id", Option::<String>::None).await?;
+        }
+
+        let mut rows = Vec::with_capacity(PERSONAL_ROWS.len() + 1);
+        for (table, sql) in PERSONAL_ROWS {
+            let n = sqlx::query(sql).bind(&sid).execute(ch.conn()).await?.rows_affected();
+            rows.push((table.to_string(), n));
+        }
+        let n = sqlx::query("DELETE FROM customers WHERE id = ?")
+            .bind(&sid)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        rows.push(("customers".into(), n));
+
+        // The triggers removed their documents; make sure no slot of theirs is left.
+        sqlx::query("DELETE FROM customer_search WHERE rowid BETWEEN ?1 * 128 AND ?1 * 128 + 127")
+            .bind(rowid)
+            .execute(ch.conn())
+            .await?;
+
+        let (ops_removed, ops_redacted) = scrub_ops(&mut ch, &ids).await?;
+
+        sqlx::query("INSERT INTO erased_customers (id, erased_at) VALUES (?, ?)")
+            .bind(&sid)
+            .bind(now.to_rfc3339())
+            .execute(ch.conn())
+            .await?;
+        ch.set(EntityKind::Customer, id, ERASED_FIELD, true).await?;
+
+        // Rewrites every segment without the deleted documents (see the module docs).
+        sqlx::query("INSERT INTO customer_search (customer_search) VALUES ('optimize')")
+            .execute(ch.conn())
+            .await?;
+        ch.commit().await?;
+
+        let wal_truncated = self.truncate_wal().await?;
+        Ok(ErasureReport {
+            customer_id: id,
+            erased_at: now,
+            rows,
+            ops_removed,
+            ops_redacted,
+            unlinked_people: people.len() as u64,
+            wal_truncated,
+        })
+    }
+
+    /// Copies the WAL into the database and cuts it to zero bytes. A reader in the
+    /// middle of a query keeps the WAL busy; retried for a few seconds.
+    pub(crate) async fn truncate_wal(&self) -> Result<bool> {
+        for attempt in 0..20 {
+            let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(self.pool()).await?;
+            let busy: i64 = row.get(0);
+            if busy == 0 {
+                return Ok(true);
+            }
+            tracing::info!(attempt, "WAL busy; checkpoint retried");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        Ok(false)
+    }
+
+    /// When a customer was erased, if they were.
+    pub async fn erased_at(&self, id: Uuid) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<String> =
+            sqlx::query_scalar("SELECT erased_at FROM erased_customers WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        crate::text::parse_time(at)
+    }
+}
+
+/// Pushed ops about the ids are deleted; unpushed ones keep their sequence number and
+/// clock but lose their field and value (sync pushes them as no-ops before the erase op).
+async fn scrub_ops(ch: &mut crate::store::Change<'_>, ids: &[String]) -> Result<(u64, u64)> {
+    let (mut removed, mut redacted) = (0, 0);
+    for id in ids {
+        removed += sqlx::query("DELETE FROM ops WHERE entity_id = ? AND pushed = 1")
+            .bind(id)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
+        redacted += sqlx::query(
+            "UPDATE ops SET action = 'set', field = ?, value = 'null' WHERE entity_id = ? AND pushed = 0",
+        )
+        .bind(REDACTED_FIELD)
+        .bind(id)
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+    }
+    Ok((removed, redacted))
+}
