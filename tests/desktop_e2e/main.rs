@@ -646,3 +646,5 @@ async fn search_clear(app: &App) {
     // WebDriver's clear fires no input event; a typed space does (and searches for nothing).
     search.send_keys(" ").await.unwrap();
 }
+
+mod data;
