@@ -24,7 +24,9 @@ if [ -n "${RAPPORT_SCREENSHOTS_DIR:-}" ]; then
   RAPPORT_SCREENSHOTS_DIR="$(cd "$RAPPORT_SCREENSHOTS_DIR" && pwd)"
   export RAPPORT_SCREENSHOTS_DIR
 fi
-# Note: don't set WEBKIT_DISABLE_COMPOSITING_MODE here; with it, WebDriver screenshots hang.
+# WebDriver screenshots hang without WebKit's compositing, which the app turns off by
+# itself when there is no GPU (as under Xvfb): keep it on here.
+export RAPPORT_COMPOSITING=on
 exec scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test -p rapport-desktop --features custom-protocol --test desktop_e2e -- \
   --ignored --test-threads=1 "$@"

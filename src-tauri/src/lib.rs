@@ -30,12 +30,15 @@ pub fn data_dir() -> PathBuf {
 /// desktops, Xvfb) that means Mesa's software rasteriser, which took 0.7–1.5 s to paint the
 /// first frame of the customer list, against about 40 ms on WebKit's non-composited path,
 /// and used ~95 MiB more memory (`make bench-desktop`). So without a render node we ask for
-/// the non-composited path, unless the user already chose either way. Must run before any
-/// thread starts (it changes the environment).
+/// the non-composited path, unless the user already chose (that variable set, or
+/// `RAPPORT_COMPOSITING=on` to keep compositing: the E2E tests do, as WebDriver screenshots
+/// hang without it). Must run before any thread starts (it changes the environment).
 #[cfg(target_os = "linux")]
 fn prefer_cpu_rendering_without_gpu() {
     const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    if std::env::var_os(VAR).is_some() {
+    if std::env::var_os(VAR).is_some()
+        || std::env::var("RAPPORT_COMPOSITING").as_deref() == Ok("on")
+    {
         return;
     }
     let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {

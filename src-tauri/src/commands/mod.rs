@@ -4,8 +4,8 @@
 mod args;
 pub mod bench;
 pub mod customers;
-pub mod export;
 pub mod data;
+pub mod export;
 pub mod insights;
 pub mod pipeline;
 pub mod settings;
