@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod prefs;
 pub mod progress;
 pub mod scoring;
+pub mod search;
 pub mod session;
 pub mod store;
 mod text;
@@ -100,6 +101,8 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.list_customers(&Default::default()));
     send(store.customer_page(&Default::default()));
     send(store.customer_facets());
+    send(store.search("x", 1));
+    send(store.prune_search_terms());
     send(store.customer_detail(uuid::Uuid::nil()));
     send(store.snooze_nudge(uuid::Uuid::nil(), chrono::DateTime::UNIX_EPOCH));
     send(store.today_list(&today::TodayOptions::utc(chrono::DateTime::UNIX_EPOCH, 7), 1));

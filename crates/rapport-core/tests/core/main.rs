@@ -15,6 +15,7 @@ mod opening;
 mod ops;
 mod pipeline;
 mod scoring;
+mod search;
 mod settings;
 mod support;
 mod today;
