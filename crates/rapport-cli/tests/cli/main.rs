@@ -9,6 +9,7 @@ mod insights;
 mod keychain;
 mod no_keychain;
 mod score;
+mod search;
 mod stages;
 mod support;
 mod today;
