@@ -146,14 +146,9 @@ impl Store {
         filter: &CustomerFilter,
         search: &search::Search,
     ) -> Result<(Vec<i64>, Vec<CustomerSummary>, u64)> {
-        let ranked = self.rank(filter, search).await?;
+        let (ranked, total) = self.rank(filter, search).await?;
         let (offset, limit) = (filter.offset as usize, page_limit(filter) as usize);
         let mut rowids: Vec<i64> = ranked.rowids.iter().copied().skip(offset).take(limit).collect();
-        let total = if ranked.complete {
-            ranked.rowids.len() as u64
-        } else {
-            self.count_matching(filter, Some(&search.exprs)).await?
-        };
         if !ranked.complete && rowids.len() < limit {
             let mut args = SqliteArguments::default();
             let cond = conditions(filter, Some(&search.exprs), &mut args)?;
@@ -191,7 +186,7 @@ impl Store {
         Ok(rowids.iter().filter_map(|r| by_rowid.remove(r)).collect())
     }
 
-    async fn count_matching(
+    pub(crate) async fn count_matching(
         &self,
         filter: &CustomerFilter,
         words: Option<&[String]>,
@@ -205,8 +200,10 @@ impl Store {
 
     /// How many customers match `filter` (its offset and limit are ignored).
     pub async fn count_customers(&self, filter: &CustomerFilter) -> Result<u64> {
-        let search = self.prepare_search(filter.query.as_deref()).await?;
-        self.count_matching(filter, search.as_ref().map(|s| s.exprs.as_slice())).await
+        match self.prepare_search(filter.query.as_deref()).await? {
+            Some(search) => self.count_search(filter, &search).await,
+            None => self.count_matching(filter, None).await,
+        }
     }
 
     /// A page of the list and the number of customers matching in all.

@@ -5,8 +5,8 @@
 //! as a word prefix, or — for a word no indexed word starts with — as a real word within
 //! one or two typos (`crate::search::typo`). Best first, on a bounded candidate set
 //! (ranking every match costs ~1 s at 1M rows, DESIGN §9): at most [`CANDIDATES`]
-//! customers, gathered in tiers — all words in the name, then all in the customer's own
-//! fields, then anywhere — and ordered by
+//! customers — every match if they fit, else gathered in tiers (all words in the name, then
+//! all in the customer's own fields, then anywhere) — ordered by
 //! 1. where: name (an exact word, then a word prefix, then a typo-corrected word), then the
 //!    other own fields (company, emails, phones, tags, notes), then the timeline;
 //! 2. recency (last contact, newest first), then name.
@@ -28,12 +28,14 @@ use crate::search::{fold, typo};
 use crate::store::Store;
 
 /// How many matching customers are ranked at most.
-pub const CANDIDATES: usize = 500;
+pub const CANDIDATES: usize = 300;
 
 /// A prepared search: the words, and each word's FTS5 expression (corrections included).
 #[derive(Debug, Clone)]
 pub(crate) struct Search {
     pub words: Vec<Word>,
+    /// Per word, the real words it was widened to (typos).
+    pub corrections: Vec<Vec<String>>,
     pub exprs: Vec<String>,
 }
 
@@ -76,29 +78,34 @@ pub(crate) struct Ranked {
     pub complete: bool,
 }
 
-/// How well a name matches one word (0 exact word, 1 word prefix, 2 neither: a typo).
-fn word_quality(name: &[String], word: &[String]) -> u8 {
+/// How well a name matches one word: 0 an exact word, 1 a word prefix, 2 a correction,
+/// `None` not at all.
+fn word_quality(name: &[String], word: &[String], corrections: &[String]) -> Option<u8> {
     let n = word.len();
-    let mut best = 2;
+    let mut best = corrections.iter().any(|c| name.contains(c)).then_some(2);
     for start in 0..(name.len() + 1).saturating_sub(n) {
         if (0..n - 1).any(|k| name[start + k] != word[k]) {
             continue;
         }
         let last = &name[start + n - 1];
         if *last == word[n - 1] {
-            return 0;
+            return Some(0);
         }
         if last.starts_with(&word[n - 1]) {
-            best = 1;
+            best = Some(1);
         }
     }
     best
 }
 
-/// The name tier of a customer whose name matched every word: its worst word decides.
-pub(crate) fn name_tier(name: &str, words: &[Word]) -> u8 {
+/// The name tier of a customer: its worst word decides; `None` if a word is not in the name.
+pub(crate) fn name_tier(name: &str, search: &Search) -> Option<u8> {
     let tokens = fold::words(name);
-    words.iter().map(|w| word_quality(&tokens, &w.tokens)).max().unwrap_or(0)
+    let mut worst = 0;
+    for (w, fixes) in search.words.iter().zip(&search.corrections) {
+        worst = worst.max(word_quality(&tokens, &w.tokens, fixes)?);
+    }
+    Some(worst)
 }
 
 struct Candidate {
@@ -115,28 +122,68 @@ impl Store {
         if words.is_empty() {
             return Ok(None);
         }
-        let mut exprs = Vec::with_capacity(words.len());
+        let (mut exprs, mut corrections) = (Vec::new(), Vec::new());
         for w in &words {
             let fixes = match w.typo_form() {
                 Some(form) => typo::corrections(self.pool(), form).await?,
                 None => Vec::new(),
             };
             exprs.push(w.expr(&fixes));
+            corrections.push(fixes);
         }
-        Ok(Some(Search { words, exprs }))
+        Ok(Some(Search { words, corrections, exprs }))
     }
 
-    /// The best matching customers under `filter`'s other filters (see the module doc).
-    pub(crate) async fn rank(&self, filter: &CustomerQuery, search: &Search) -> Result<Ranked> {
+    /// The best matching customers under `filter`'s other filters (see the module doc),
+    /// and how many match in all.
+    pub(crate) async fn rank(
+        &self,
+        filter: &CustomerQuery,
+        search: &Search,
+    ) -> Result<(Ranked, u64)> {
+        let total = self.count_search(filter, search).await?;
         let mut found: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
-        let bound = CANDIDATES + 1;
-        // Name, then own fields: one FTS query each over the customers' own documents.
+        if total as usize <= CANDIDATES {
+            // Every match is ranked: fetch them all, then tell own-field matches from
+            // timeline-only ones with one FTS query (no row lookups).
+            let rows = self.anywhere(filter, search, CANDIDATES + 1).await?;
+            let list = rows.iter().map(|r| r.get::<i64, _>("rid").to_string()).collect::<Vec<_>>();
+            let own: HashSet<i64> = if list.is_empty() {
+                HashSet::new()
+            } else {
+                let sql = format!(
+                    "SELECT r FROM (SELECT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?)
+                     WHERE r IN ({})",
+                    list.join(", ")
+                );
+                sqlx::query_scalar(&sql)
+                    .bind(query::all_of(&search.exprs, Some(query::OWN_COLUMNS)))
+                    .fetch_all(self.pool())
+                    .await?
+                    .into_iter()
+                    .collect()
+            };
+            let complete = rows.len() <= CANDIDATES;
+            for r in rows {
+                let rowid: i64 = r.get("rid");
+                let name: String = r.get("display_name");
+                let tier =
+                    if own.contains(&rowid) { name_tier(&name, search).unwrap_or(3) } else { 4 };
+                if seen.insert(rowid) {
+                    found.push(Candidate { rowid, tier, last: r.get("last_contacted_at"), name });
+                }
+            }
+            return Ok((finish(found, complete), if complete { seen.len() as u64 } else { total }));
+        }
+        // More than the bound: take candidates tier by tier — all words in the name, then in
+        // the customer's own fields (one FTS query each over the customers' own documents),
+        // then anywhere.
         for (stage, columns) in [(0u8, "name"), (3, query::OWN_COLUMNS)] {
             let mut args = SqliteArguments::default();
             push_arg(&mut args, query::all_of(&search.exprs, Some(columns)))?;
             let cond = conditions(filter, None, &mut args)?;
-            push_arg(&mut args, bound as i64)?;
+            push_arg(&mut args, (CANDIDATES + 1) as i64)?;
             let sql = format!(
                 "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at
                  FROM (SELECT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?) m
@@ -145,22 +192,63 @@ impl Store {
             let rows = sqlx::query_with(&sql, args).fetch_all(self.pool()).await?;
             self.collect(rows, stage, search, &mut found, &mut seen)?;
             if found.len() > CANDIDATES {
-                return Ok(finish(found, false));
+                return Ok((finish(found, false), total));
             }
         }
-        // Anywhere, the timeline included (each word may match in a different document).
+        let rows = self.anywhere(filter, search, CANDIDATES + 1 + found.len()).await?;
+        self.collect(rows, 4, search, &mut found, &mut seen)?;
+        Ok((finish(found, false), total))
+    }
+
+    /// Up to `limit` customers matching every word anywhere (the timeline included; each
+    /// word may match in a different document).
+    async fn anywhere(
+        &self,
+        filter: &CustomerQuery,
+        search: &Search,
+        limit: usize,
+    ) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
         let mut args = SqliteArguments::default();
         let cond = conditions(filter, Some(&search.exprs), &mut args)?;
-        push_arg(&mut args, bound as i64)?;
+        push_arg(&mut args, limit as i64)?;
         let sql = format!(
             "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at FROM customers c
              WHERE {cond} LIMIT ?"
         );
-        let rows = sqlx::query_with(&sql, args).fetch_all(self.pool()).await?;
-        // Every earlier candidate is among these, so fewer than the bound here is all of them.
-        let complete = rows.len() <= CANDIDATES;
-        self.collect(rows, 4, search, &mut found, &mut seen)?;
-        Ok(finish(found, complete))
+        Ok(sqlx::query_with(&sql, args).fetch_all(self.pool()).await?)
+    }
+
+    /// How many customers match. Without other filters, counted in the index alone (the
+    /// customers' rows are read only for the few deleted ones), which for a broad word is
+    /// several times cheaper than looking up every match.
+    pub(crate) async fn count_search(
+        &self,
+        filter: &CustomerQuery,
+        search: &Search,
+    ) -> Result<u64> {
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        if filter.stage.is_some()
+            || filter.kind.is_some()
+            || !blank(&filter.owner)
+            || !blank(&filter.tag)
+        {
+            return self.count_matching(filter, Some(&search.exprs)).await;
+        }
+        let sets = vec![
+            "SELECT rowid / 128 FROM customer_search WHERE customer_search MATCH ?";
+            search.exprs.len()
+        ]
+        .join(" INTERSECT ");
+        let sql = format!(
+            "WITH m(r) AS MATERIALIZED ({sets})
+             SELECT (SELECT count(DISTINCT r) FROM m)
+                  - (SELECT count(*) FROM customers c WHERE c.deleted_at IS NOT NULL AND c.rowid IN m)"
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for e in &search.exprs {
+            q = q.bind(e.clone());
+        }
+        Ok(q.fetch_one(self.pool()).await?.max(0) as u64)
     }
 
     fn collect(
@@ -177,7 +265,7 @@ impl Store {
                 continue;
             }
             let name: String = r.get("display_name");
-            let tier = if stage == 0 { name_tier(&name, &search.words) } else { stage };
+            let tier = if stage == 0 { name_tier(&name, search).unwrap_or(2) } else { stage };
             found.push(Candidate { rowid, tier, last: r.get("last_contacted_at"), name });
         }
         Ok(())
@@ -236,18 +324,21 @@ fn finish(mut found: Vec<Candidate>, complete: bool) -> Ranked {
 mod tests {
     use super::*;
 
-    fn tier(name: &str, q: &str) -> u8 {
-        name_tier(name, &query::parse(q))
+    fn tier(name: &str, q: &str) -> Option<u8> {
+        let words = query::parse(q);
+        let corrections = vec![vec!["dubois".to_string()]; words.len()];
+        name_tier(name, &Search { exprs: Vec::new(), words, corrections })
     }
 
     #[test]
     fn exact_words_before_prefixes_before_typos() {
-        assert_eq!(tier("Anna Müller", "anna"), 0);
-        assert_eq!(tier("Anna Müller", "MULLER anna"), 0);
-        assert_eq!(tier("Annabelle Roth", "anna"), 1);
-        assert_eq!(tier("Anna Müller", "anna mü"), 1, "the worst word decides");
-        assert_eq!(tier("Amélie Dubois", "dubios"), 2);
-        assert_eq!(tier("Sean O'Brien", "o'bri"), 1);
-        assert_eq!(tier("Sean O'Brien", "o'brien"), 0);
+        assert_eq!(tier("Anna Müller", "anna"), Some(0));
+        assert_eq!(tier("Anna Müller", "MULLER anna"), Some(0));
+        assert_eq!(tier("Annabelle Roth", "anna"), Some(1));
+        assert_eq!(tier("Anna Müller", "anna mü"), Some(1), "the worst word decides");
+        assert_eq!(tier("Amélie Dubois", "dubios"), Some(2), "corrected to dubois");
+        assert_eq!(tier("Sean O'Brien", "o'bri"), Some(1));
+        assert_eq!(tier("Sean O'Brien", "o'brien"), Some(0));
+        assert_eq!(tier("Anna Müller", "anna berg"), None, "berg is not in the name");
     }
 }

@@ -55,8 +55,10 @@ impl Word {
     }
 }
 
-/// A string as an FTS5 string literal (never syntax), as a prefix if `prefix`.
+/// A string as an FTS5 string literal (never syntax), as a prefix if `prefix`. Control
+/// characters are left out: SQLite reads the expression as C text, so a NUL would end it.
 pub fn quote(s: &str, prefix: bool) -> String {
+    let s: String = s.chars().filter(|c| !c.is_control()).collect();
     format!("\"{}\"{}", s.replace('"', "\"\""), if prefix { "*" } else { "" })
 }
 
