@@ -201,7 +201,8 @@ impl Store {
     }
 
     /// Up to `limit` customers matching every word anywhere (the timeline included; each
-    /// word may match in a different document).
+    /// word may match in a different document). Driven by the first word's matches as the
+    /// index yields them, so a broad word stops at `limit` instead of being read whole.
     async fn anywhere(
         &self,
         filter: &CustomerQuery,
@@ -209,11 +210,13 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
         let mut args = SqliteArguments::default();
-        let cond = conditions(filter, Some(&search.exprs), &mut args)?;
+        push_arg(&mut args, search.exprs[0].clone())?;
+        let cond = conditions(filter, Some(&search.exprs[1..]), &mut args)?;
         push_arg(&mut args, limit as i64)?;
         let sql = format!(
-            "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at FROM customers c
-             WHERE {cond} LIMIT ?"
+            "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at
+             FROM (SELECT DISTINCT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?) m
+             CROSS JOIN customers c ON c.rowid = m.r WHERE {cond} LIMIT ?"
         );
         Ok(sqlx::query_with(&sql, args).fetch_all(self.pool()).await?)
     }
