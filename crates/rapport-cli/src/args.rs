@@ -85,6 +85,14 @@ pub enum Command {
         #[arg(long, conflicts_with = "every")]
         clear: bool,
     },
+    /// Find customers by name, company, email, phone, tags, notes or timeline, best first
+    /// (word prefixes, accents and case ignored, typos forgiven; any text is just text)
+    Search {
+        query: String,
+        /// Show at most N customers
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        limit: u32,
+    },
     /// Export data: JSON (everything), CSV, vCard 4.0 or iCalendar (follow-ups and personal dates)
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]

@@ -12,6 +12,7 @@ mod insights;
 mod output;
 mod privacy;
 mod score;
+mod search;
 mod store_cmds;
 mod today;
 mod when;
@@ -81,6 +82,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
             today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })
                 .await
         }
+        Command::Search { query, limit } => search::run(ctx, store, &query, limit).await,
         Command::Export { format, out, customer } => {
             store_cmds::export(ctx, store, format, out, customer).await
         }

@@ -29,6 +29,7 @@ pub mod prefs;
 pub mod privacy;
 pub mod progress;
 pub mod scoring;
+pub mod search;
 pub mod session;
 pub mod store;
 mod text;
@@ -108,6 +109,8 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.list_customers(&Default::default()));
     send(store.customer_page(&Default::default()));
     send(store.customer_facets());
+    send(store.search("x", 1));
+    send(store.prune_search_terms());
     send(store.customer_detail(uuid::Uuid::nil()));
     send(store.snooze_nudge(uuid::Uuid::nil(), chrono::DateTime::UNIX_EPOCH));
     send(store.today_list(&today::TodayOptions::utc(chrono::DateTime::UNIX_EPOCH, 7), 1));

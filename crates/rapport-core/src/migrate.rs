@@ -19,6 +19,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_list_and_search.sql")),
     (8, include_str!("../migrations/0008_notifications.sql")),
     (11, include_str!("../migrations/0011_erasure.sql")),
+    (12, include_str!("../migrations/0012_search.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -376,6 +376,7 @@ impl Change<'_> {
     }
 
     pub async fn commit(mut self) -> Result<()> {
+        crate::search::typo::flush_pending(&mut self.tx).await?;
         if self.ops > 0 {
             sqlx::query("UPDATE device SET next_seq = ?, hlc = ? WHERE singleton = 1")
                 .bind(self.next_seq)

@@ -11,6 +11,7 @@ mod keychain;
 mod no_keychain;
 mod privacy;
 mod score;
+mod search;
 mod stages;
 mod support;
 mod today;

@@ -1,4 +1,5 @@
-//! The customer list: filters, full-text search, name order, offset pages with a total.
+//! The customer list: filters, full-text search, name order (relevance with a search),
+//! offset pages with a total.
 //!
 //! A page is found in two steps: the ids of the page through the `customers_list`
 //! covering index (so skipping the rows before `offset` reads no table rows), then the
@@ -15,12 +16,14 @@ use crate::error::Result;
 use crate::store::Store;
 use crate::text::enum_str;
 
-/// Which customers to list, and which page of them (in name order).
+/// Which customers to list, and which page of them: in name order, or with a `query`
+/// best match first (see `customers/search.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct CustomerQuery {
     /// Words, each matching the start of a word in the name, company, emails, phones,
-    /// notes, tags or a timeline entry; accents and case are ignored. Never a syntax.
+    /// notes, tags or a timeline entry, or a real word within a typo or two; accents and
+    /// case are ignored. Never a syntax. With words, the list is in relevance order.
     pub query: Option<String>,
     /// Carries this tag (case-insensitive).
     pub tag: Option<String>,
@@ -55,7 +58,7 @@ pub struct CustomerFacets {
     pub owners: Vec<String>,
 }
 
-fn bind<T>(args: &mut SqliteArguments<'static>, v: T) -> Result<()>
+pub(crate) fn push_arg<T>(args: &mut SqliteArguments<'static>, v: T) -> Result<()>
 where
     T: 'static + Send + sqlx::Encode<'static, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
@@ -65,45 +68,65 @@ where
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 10_000;
 
-/// The WHERE clause for a filter over `customers c`, with its arguments in order.
-fn conditions(f: &CustomerQuery) -> Result<(String, SqliteArguments<'static>)> {
+/// The WHERE clause for a filter over `customers c`, its arguments appended to `args`.
+/// `words`: one FTS5 expression per search word (`None`: the search is left out).
+pub(crate) fn conditions(
+    f: &CustomerQuery,
+    words: Option<&[String]>,
+    args: &mut SqliteArguments<'static>,
+) -> Result<String> {
     let mut sql = String::from("c.deleted_at IS NULL");
-    let mut args = SqliteArguments::default();
     if let Some(stage) = &f.stage {
         sql.push_str(" AND c.lifecycle_stage = ?");
-        bind(&mut args, enum_str(stage))?;
+        push_arg(args, enum_str(stage))?;
     }
     if let Some(kind) = &f.kind {
         sql.push_str(" AND c.kind = ?");
-        bind(&mut args, enum_str(kind))?;
+        push_arg(args, enum_str(kind))?;
     }
     if let Some(owner) = f.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         sql.push_str(" AND c.owner = ? COLLATE NOCASE");
-        bind(&mut args, owner.to_string())?;
+        push_arg(args, owner.to_string())?;
     }
     if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         sql.push_str(
             " AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ? COLLATE NOCASE)",
         );
-        bind(&mut args, tag.to_string())?;
+        push_arg(args, tag.to_string())?;
     }
     // One set per word, so the words may match in different fields or entries.
-    for term in search::terms(f.query.as_deref().unwrap_or("")) {
+    for expr in words.unwrap_or_default() {
         sql.push_str(
             " AND c.rowid IN (SELECT rowid / 128 FROM customer_search WHERE customer_search MATCH ?)",
         );
-        bind(&mut args, term)?;
+        push_arg(args, expr.clone())?;
     }
-    Ok((sql, args))
+    Ok(sql)
+}
+
+fn page_limit(filter: &CustomerQuery) -> u32 {
+    if filter.limit == 0 {
+        DEFAULT_LIMIT
+    } else {
+        filter.limit.min(MAX_LIMIT)
+    }
 }
 
 impl Store {
-    /// One page of customers matching `filter`, in name order.
+    /// One page of customers matching `filter`: in name order, or best match first when
+    /// it has a search (see `customers/search.rs`).
     pub async fn list_customers(&self, filter: &CustomerFilter) -> Result<Vec<CustomerSummary>> {
-        let limit = if filter.limit == 0 { DEFAULT_LIMIT } else { filter.limit.min(MAX_LIMIT) };
-        let (cond, mut args) = conditions(filter)?;
-        bind(&mut args, i64::from(limit))?;
-        bind(&mut args, i64::from(filter.offset))?;
+        match self.prepare_search(filter.query.as_deref()).await? {
+            Some(search) => Ok(self.search_page(filter, &search).await?.1),
+            None => self.name_page(filter).await,
+        }
+    }
+
+    async fn name_page(&self, filter: &CustomerFilter) -> Result<Vec<CustomerSummary>> {
+        let mut args = SqliteArguments::default();
+        let cond = conditions(filter, None, &mut args)?;
+        push_arg(&mut args, i64::from(page_limit(filter)))?;
+        push_arg(&mut args, i64::from(filter.offset))?;
         let sql = format!(
             "WITH page AS (
                 SELECT c.id FROM customers c WHERE {cond}
@@ -116,18 +139,82 @@ impl Store {
         rows.iter().map(summary).collect()
     }
 
-    /// How many customers match `filter` (its offset and limit are ignored).
-    pub async fn count_customers(&self, filter: &CustomerFilter) -> Result<u64> {
-        let (cond, args) = conditions(filter)?;
+    /// A page of a search: the ranked candidates, then (if there are more matches than
+    /// were ranked) the rest in name order. Returns the rowids, the summaries and the total.
+    pub(crate) async fn search_page(
+        &self,
+        filter: &CustomerFilter,
+        search: &search::Search,
+    ) -> Result<(Vec<i64>, Vec<CustomerSummary>, u64)> {
+        let (ranked, total) = self.rank(filter, search).await?;
+        let (offset, limit) = (filter.offset as usize, page_limit(filter) as usize);
+        let mut rowids: Vec<i64> = ranked.rowids.iter().copied().skip(offset).take(limit).collect();
+        if !ranked.complete && rowids.len() < limit {
+            let mut args = SqliteArguments::default();
+            let cond = conditions(filter, Some(&search.exprs), &mut args)?;
+            let ranked_list =
+                ranked.rowids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            push_arg(&mut args, (limit - rowids.len()) as i64)?;
+            push_arg(&mut args, offset.saturating_sub(ranked.rowids.len()) as i64)?;
+            // The ranked rowids are our own integers, so they go into the SQL as text.
+            let sql = format!(
+                "SELECT c.rowid FROM customers c WHERE {cond} AND c.rowid NOT IN ({ranked_list})
+                 ORDER BY c.display_name COLLATE NOCASE, c.id LIMIT ? OFFSET ?"
+            );
+            let rest: Vec<i64> = sqlx::query_scalar_with(&sql, args).fetch_all(self.pool()).await?;
+            rowids.extend(rest);
+        }
+        let items = self.summaries_by_rowid(&rowids).await?;
+        Ok((rowids, items, total))
+    }
+
+    /// Summaries of `rowids`, in that order.
+    async fn summaries_by_rowid(&self, rowids: &[i64]) -> Result<Vec<CustomerSummary>> {
+        if rowids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = rowids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT c.rowid AS rid, {SUMMARY_COLUMNS}
+             FROM customers c LEFT JOIN customers co ON co.id = c.company_id WHERE c.rowid IN ({list})"
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        let mut by_rowid = std::collections::HashMap::with_capacity(rows.len());
+        for r in &rows {
+            by_rowid.insert(r.get::<i64, _>("rid"), summary(r)?);
+        }
+        Ok(rowids.iter().filter_map(|r| by_rowid.remove(r)).collect())
+    }
+
+    pub(crate) async fn count_matching(
+        &self,
+        filter: &CustomerFilter,
+        words: Option<&[String]>,
+    ) -> Result<u64> {
+        let mut args = SqliteArguments::default();
+        let cond = conditions(filter, words, &mut args)?;
         let sql = format!("SELECT count(*) FROM customers c WHERE {cond}");
         let n: i64 = sqlx::query_scalar_with(&sql, args).fetch_one(self.pool()).await?;
         Ok(n as u64)
     }
 
+    /// How many customers match `filter` (its offset and limit are ignored).
+    pub async fn count_customers(&self, filter: &CustomerFilter) -> Result<u64> {
+        match self.prepare_search(filter.query.as_deref()).await? {
+            Some(search) => self.count_search(filter, &search).await,
+            None => self.count_matching(filter, None).await,
+        }
+    }
+
     /// A page of the list and the number of customers matching in all.
     pub async fn customer_page(&self, filter: &CustomerFilter) -> Result<CustomerPage> {
-        let items = self.list_customers(filter).await?;
-        let total = self.count_customers(filter).await?;
+        let (items, total) = match self.prepare_search(filter.query.as_deref()).await? {
+            Some(search) => {
+                let (_, items, total) = self.search_page(filter, &search).await?;
+                (items, total)
+            }
+            None => (self.name_page(filter).await?, self.count_matching(filter, None).await?),
+        };
         Ok(CustomerPage { items, total, offset: filter.offset })
     }
 

@@ -4,7 +4,7 @@ mod detail;
 mod edit;
 mod list;
 mod read;
-mod search;
+pub mod search;
 mod write;
 
 use std::collections::BTreeMap;

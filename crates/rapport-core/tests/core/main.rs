@@ -19,6 +19,7 @@ mod pipeline;
 mod raw_pages;
 mod restore;
 mod scoring;
+mod search;
 mod settings;
 mod support;
 mod today;

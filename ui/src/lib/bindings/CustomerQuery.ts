@@ -3,12 +3,14 @@ import type { CustomerKind } from "./CustomerKind";
 import type { LifecycleStage } from "./LifecycleStage";
 
 /**
- * Which customers to list, and which page of them (in name order).
+ * Which customers to list, and which page of them: in name order, or with a `query`
+ * best match first (see `customers/search.rs`).
  */
 export type CustomerQuery = { 
 /**
  * Words, each matching the start of a word in the name, company, emails, phones,
- * notes, tags or a timeline entry; accents and case are ignored. Never a syntax.
+ * notes, tags or a timeline entry, or a real word within a typo or two; accents and
+ * case are ignored. Never a syntax. With words, the list is in relevance order.
  */
 query: string | null, 
 /**
