@@ -162,6 +162,8 @@ impl Store {
         sqlx::query("INSERT INTO customer_search (customer_search) VALUES ('optimize')")
             .execute(ch.conn())
             .await?;
+        // The typo vocabulary keeps whole words: theirs go once the index no longer has them.
+        crate::search::typo::prune_terms(ch.conn()).await?;
         ch.commit().await?;
 
         let wal_truncated = self.truncate_wal().await?;

@@ -139,16 +139,21 @@ impl crate::store::Store {
     /// removed person's name can't be reached by a typo either). Returns how many went.
     pub async fn prune_search_terms(&self) -> Result<u64> {
         let mut ch = self.change().await?;
-        let n = sqlx::query(
-            "DELETE FROM search_terms WHERE NOT EXISTS
-                (SELECT 1 FROM customer_search_vocab v WHERE v.term = search_terms.term)",
-        )
-        .execute(ch.conn())
-        .await?
-        .rows_affected();
+        let n = prune_terms(ch.conn()).await?;
         ch.commit().await?;
         Ok(n)
     }
+}
+
+/// [`Store::prune_search_terms`] inside the caller's transaction (an erasure's).
+pub(crate) async fn prune_terms(conn: &mut SqliteConnection) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM search_terms WHERE NOT EXISTS
+            (SELECT 1 FROM customer_search_vocab v WHERE v.term = search_terms.term)",
+    )
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 #[cfg(test)]
