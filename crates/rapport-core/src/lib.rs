@@ -13,6 +13,7 @@ mod demo;
 pub mod doctor;
 pub mod error;
 pub mod export;
+pub mod export_csv;
 pub mod followup_rules;
 pub mod followups;
 pub mod import;
@@ -77,6 +78,11 @@ pub mod bindings {
         crate::prefs::Prefs::export_all_to(dir)?;
         crate::info::StoreInfo::export_all_to(dir)?;
         crate::progress::TaskProgress::export_all_to(dir)?;
+        crate::import::ImportOptions::export_all_to(dir)?;
+        crate::import::ImportPreview::export_all_to(dir)?;
+        crate::import::ImportSummary::export_all_to(dir)?;
+        crate::import::ImportBatch::export_all_to(dir)?;
+        crate::import::SavedMapping::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -105,4 +111,16 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.today_list(&today::TodayOptions::utc(chrono::DateTime::UNIX_EPOCH, 7), 1));
     send(store.pipeline());
     send(store.demo(1, 1));
+    send(store.import_preview("x", b"", &Default::default()));
+    send(store.import_file(
+        "x",
+        b"",
+        &Default::default(),
+        &|_, _| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    ));
+    send(store.undo_import(None));
+    send(store.import_batches());
+    send(store.save_mapping("x", &Default::default()));
+    send(store.export_csv(&mut Vec::new()));
 }

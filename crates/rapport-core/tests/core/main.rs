@@ -7,6 +7,7 @@ mod demo;
 mod domain;
 mod encryption;
 mod followup_rules;
+mod import;
 mod insight_charts;
 mod insights;
 mod migrations;
