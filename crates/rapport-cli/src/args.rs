@@ -85,7 +85,10 @@ pub enum Command {
         #[arg(long, conflicts_with = "every")]
         clear: bool,
     },
-    /// Export data (JSON: everything, or one customer)
+    /// Import customers from a CSV file (Google, Outlook, HubSpot, Salesforce, any
+    /// spreadsheet); `import undo` and `import list` manage past imports
+    Import(ImportArgs),
+    /// Export data (JSON: everything, or one customer; CSV: one row per customer)
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
@@ -107,6 +110,59 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Json,
+    /// One row per customer, spreadsheet-safe (cells starting with = + - @ get a leading ')
+    Csv,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub cmd: Option<ImportCmd>,
+    /// The file to import
+    #[arg(required = true)]
+    pub file: Option<PathBuf>,
+    /// Only report what would happen (per row); write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = ImportFormatArg::Auto)]
+    pub format: ImportFormatArg,
+    /// The file's encoding (utf-8, windows-1252, utf-16le, iso-8859-15…) [default: detected]
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<String>,
+    /// Import the good rows and skip the bad ones (default: any bad row stops the import)
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// How to read dates like 03/04/1990: dmy (3 April) or mdy (4 March)
+    #[arg(long, value_enum)]
+    pub date_order: Option<DateOrderArg>,
+    /// A JSON column mapping: {"columns":[{"column":"Kunde","field":"name"},…]}
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Undo an import: customers it created are deleted, fields it changed restored
+    Undo {
+        /// The import's id (from `rapport import list`) [default: the latest one]
+        batch: Option<String>,
+    },
+    /// Past imports, newest first
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormatArg {
+    Auto,
+    Csv,
+    Vcard,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DateOrderArg {
+    Dmy,
+    Mdy,
 }
 
 // Parsed once per process: the size of the largest variant does not matter.

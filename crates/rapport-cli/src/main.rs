@@ -8,6 +8,7 @@ mod context;
 mod customer;
 mod deal;
 mod followup;
+mod import;
 mod insights;
 mod output;
 mod score;
@@ -76,6 +77,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
             today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })
                 .await
         }
+        Command::Import(args) => import::run(ctx, store, args).await,
         Command::Export { format, out, customer } => {
             store_cmds::export(ctx, store, format, out, customer).await
         }

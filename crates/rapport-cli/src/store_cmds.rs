@@ -52,22 +52,32 @@ pub async fn export(
         Some(c) => Some(ctx.customer(store, &c).await?),
         None => None,
     };
-    let ExportFormat::Json = format;
-    let export = store.export(only).await?;
-    let bytes = serde_json::to_vec_pretty(&export)?;
+    let bytes = match format {
+        ExportFormat::Json => serde_json::to_vec_pretty(&store.export(only).await?)?,
+        ExportFormat::Csv => {
+            if only.is_some() {
+                bail!("--customer: the CSV export is of every customer; use --format json for one");
+            }
+            let mut bytes = Vec::new();
+            store.export_csv(&mut bytes).await?;
+            bytes
+        }
+    };
     match out {
         Some(path) => write_new(&path, &bytes)?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&bytes)?;
-            stdout.write_all(b"\n")?;
+            if matches!(format, ExportFormat::Json) {
+                stdout.write_all(b"\n")?;
+            }
         }
     }
     Ok(())
 }
 
 /// Writes a new file; never overwrites one that exists.
-fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
