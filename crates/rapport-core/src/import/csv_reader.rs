@@ -93,8 +93,7 @@ pub fn read_csv(bytes: &[u8], encoding: Option<&str>) -> Result<CsvFile> {
             start += 1;
         }
         if start >= counted_to {
-            counted_line +=
-                body.as_bytes()[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
+            counted_line += line_breaks(&body.as_bytes()[counted_to..start]);
             counted_to = start;
         }
         let line = counted_line + skipped_lines;
@@ -142,6 +141,14 @@ pub fn read_csv(bytes: &[u8], encoding: Option<&str>) -> Result<CsvFile> {
         header,
         rows,
     })
+}
+
+/// Line breaks in `bytes`: `\n`, `\r\n`, and a lone `\r` (old Mac files; the csv crate
+/// ends records there too).
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let lone_cr = bytes.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count()
+        + usize::from(bytes.last() == Some(&b'\r'));
+    (bytes.iter().filter(|b| **b == b'\n').count() + lone_cr) as u64
 }
 
 /// Excel's `sep=;` first line (optionally quoted): the delimiter, and the text after it.
@@ -314,6 +321,8 @@ mod tests {
         let f = read_csv(b"a,b\r\n\"x\r\ny\",1\r\n\r\n2,3\r\n", None).unwrap();
         assert_eq!(f.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 5]);
         assert_eq!(f.rows[0].cells[0], "x\r\ny");
+        let f = read_csv(b"a,b\r1,2\r3,4\r", None).unwrap();
+        assert_eq!(f.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
     }
 
     #[test]
