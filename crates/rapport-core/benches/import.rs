@@ -26,6 +26,9 @@ const FAMILY: [&str; 16] = [
     "Müller", "Schmidt", "Rossi", "García", "Dubois", "Novak", "Jansen", "Kowalski", "Silva",
     "Nielsen", "O'Brien", "Costa", "Weber", "Fischer", "Moreau", "Bianchi",
 ];
+/// seq, device, hlc, entity, entity id, action, field, value.
+type OpRow = (i64, String, String, String, String, String, String, String);
+
 const HEADER: &str = "First Name,Middle Name,Last Name,Organization Name,Organization Title,Birthday,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value";
 
 fn csv(rows: usize) -> String {
@@ -131,7 +134,7 @@ fn main() {
         ] {
             sqlx::query(sql).execute(&mut *tx).await.unwrap();
         }
-        let all: Vec<(i64, String, String, String, String, String, String, String)> = sqlx::query_as(
+        let all: Vec<OpRow> = sqlx::query_as(
             "SELECT seq, device_id, hlc, entity, entity_id, action, field, value FROM ops",
         )
         .fetch_all(&mut *tx)
