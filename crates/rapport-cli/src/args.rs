@@ -93,6 +93,9 @@ pub enum Command {
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         limit: u32,
     },
+    /// Import customers from a CSV file (Google, Outlook, HubSpot, Salesforce, any
+    /// spreadsheet); `import undo` and `import list` manage past imports
+    Import(ImportArgs),
     /// Export data: JSON (everything), CSV, vCard 4.0 or iCalendar (follow-ups and personal dates)
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
@@ -141,6 +144,57 @@ impl From<ExportFormat> for rapport_core::export_file::ExportFormat {
             ExportFormat::Ics => F::Ics,
         }
     }
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub cmd: Option<ImportCmd>,
+    /// The file to import
+    #[arg(required = true)]
+    pub file: Option<PathBuf>,
+    /// Only report what would happen (per row); write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = ImportFormatArg::Auto)]
+    pub format: ImportFormatArg,
+    /// The file's encoding (utf-8, windows-1252, utf-16le, iso-8859-15…) [default: detected]
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<String>,
+    /// Import the good rows and skip the bad ones (default: any bad row stops the import)
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// How to read dates like 03/04/1990: dmy (3 April) or mdy (4 March)
+    #[arg(long, value_enum)]
+    pub date_order: Option<DateOrderArg>,
+    /// A JSON column mapping: {"columns":[{"column":"Kunde","field":"name"},…]}
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Undo an import: customers it created are deleted, fields it changed restored
+    Undo {
+        /// The import's id (from `rapport import list`) [default: the latest one]
+        batch: Option<String>,
+    },
+    /// Past imports, newest first
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormatArg {
+    Auto,
+    Csv,
+    Vcard,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DateOrderArg {
+    Dmy,
+    Mdy,
 }
 
 // Parsed once per process: the size of the largest variant does not matter.

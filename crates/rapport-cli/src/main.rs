@@ -8,6 +8,7 @@ mod context;
 mod customer;
 mod deal;
 mod followup;
+mod import;
 mod insights;
 mod output;
 mod privacy;
@@ -83,6 +84,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
                 .await
         }
         Command::Search { query, limit } => search::run(ctx, store, &query, limit).await,
+        Command::Import(args) => import::run(ctx, store, args).await,
         Command::Export { format, out, customer } => {
             store_cmds::export(ctx, store, format, out, customer).await
         }

@@ -118,16 +118,29 @@ impl Store {
         Ok(out)
     }
 
-    /// The customers' photos. The photo table arrives with the import branch
-    /// (`Store::customer_photo`); until it is merged there are none to export.
-    async fn photos_for_export(&self, _customers: &[Customer]) -> Result<BTreeMap<Uuid, Photo>> {
-        Ok(BTreeMap::new())
+    /// The customers' photos (those who have one).
+    async fn photos_for_export(&self, customers: &[Customer]) -> Result<BTreeMap<Uuid, Photo>> {
+        let mut photos = BTreeMap::new();
+        for c in customers {
+            if let Some(p) = self.customer_photo(c.id).await? {
+                photos.insert(c.id, p);
+            }
+        }
+        Ok(photos)
     }
 }
 
-/// CSV export is the import helper's (`export_csv.rs`); wired here at merge.
-async fn csv_export(_store: &Store, _customer: Option<Uuid>) -> Result<ExportBytes> {
-    Err(Error::invalid("format", "csv export is not built yet"))
+/// Every customer as one CSV row each (`export_csv.rs`); one customer is JSON or vCard.
+async fn csv_export(store: &Store, customer: Option<Uuid>) -> Result<ExportBytes> {
+    if customer.is_some() {
+        return Err(Error::invalid(
+            "customer",
+            "the CSV export is of every customer; export one person as JSON or vCard",
+        ));
+    }
+    let mut bytes = Vec::new();
+    let records = store.export_csv(&mut bytes).await?;
+    Ok(ExportBytes { bytes, records })
 }
 
 /// Temp file in the target's directory (so the rename stays on one file system), written

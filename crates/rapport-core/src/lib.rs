@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod export_file;
+pub mod export_csv;
 pub mod followup_rules;
 pub mod followups;
 pub mod ics;
@@ -86,6 +87,11 @@ pub mod bindings {
         crate::export_file::ExportFormat::export_all_to(dir)?;
         crate::export_file::ExportSummary::export_all_to(dir)?;
         crate::backup::BackupInfo::export_all_to(dir)?;
+        crate::import::ImportOptions::export_all_to(dir)?;
+        crate::import::ImportPreview::export_all_to(dir)?;
+        crate::import::ImportSummary::export_all_to(dir)?;
+        crate::import::ImportBatch::export_all_to(dir)?;
+        crate::import::SavedMapping::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -127,4 +133,16 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.restore(std::path::Path::new("x")));
     send(session.restore(std::path::Path::new("x")));
     send(session.erase_customer(uuid::Uuid::nil()));
+    send(store.import_preview("x", b"", &Default::default()));
+    send(store.import_file(
+        "x",
+        b"",
+        &Default::default(),
+        &|_, _| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    ));
+    send(store.undo_import(None));
+    send(store.import_batches());
+    send(store.save_mapping("x", &Default::default()));
+    send(store.export_csv(&mut Vec::new()));
 }

@@ -53,6 +53,10 @@ pub struct ImportRecord {
     /// The id the source system gave this contact (Salesforce Id, HubSpot Record ID, vCard
     /// UID): re-importing matches on it first.
     pub external_id: Option<String>,
+    /// A Rapport customer id (a column Rapport's own CSV export writes): matched before
+    /// anything else, so exporting and re-importing finds the same customers.
+    #[serde(default)]
+    pub rapport_id: Option<uuid::Uuid>,
     pub kind: Option<CustomerKind>,
     pub display_name: Option<String>,
     pub given_name: Option<String>,

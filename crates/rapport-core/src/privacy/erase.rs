@@ -59,6 +59,10 @@ const PERSONAL_ROWS: &[(&str, &str)] = &[
     ("interactions", "DELETE FROM interactions WHERE customer_id = ?1"),
     ("contact_points", "DELETE FROM contact_points WHERE customer_id = ?1"),
     ("customer_tags", "DELETE FROM customer_tags WHERE customer_id = ?1"),
+    // What imports kept: undo data (their previous values), source ids, the photo.
+    ("import_batch_customers", "DELETE FROM import_batch_customers WHERE customer_id = ?1"),
+    ("customer_external_ids", "DELETE FROM customer_external_ids WHERE customer_id = ?1"),
+    ("customer_photos", "DELETE FROM customer_photos WHERE customer_id = ?1"),
 ];
 
 /// What an erasure removed.

@@ -9,6 +9,7 @@ mod encryption;
 mod erasure;
 mod export_formats;
 mod followup_rules;
+mod import;
 mod insight_charts;
 mod insights;
 mod migrations;

@@ -3,4 +3,24 @@ import type { ColumnMapping } from "./ColumnMapping";
 import type { DateOrder } from "./DateOrder";
 import type { ImportFormat } from "./ImportFormat";
 
-export type ImportOptions = { format: ImportFormat | null, encoding: string | null, mapping: ColumnMapping | null, date_order: DateOrder | null, skip_bad_rows: boolean, };
+export type ImportOptions = { 
+/**
+ * `None`: detected (vCard if the first line is `BEGIN:VCARD`, else CSV).
+ */
+format: ImportFormat | null, 
+/**
+ * A WHATWG encoding label (`windows-1252`, `utf-16le`…); `None`: detected.
+ */
+encoding: string | null, 
+/**
+ * `None`: a saved mapping whose columns match, else a known format, else guessed.
+ */
+mapping: ColumnMapping | null, 
+/**
+ * Needed when the file holds dates like `03/04/1990`.
+ */
+date_order: DateOrder | null, 
+/**
+ * Import the good rows and skip the bad ones (default: any bad row stops the import).
+ */
+skip_bad_rows: boolean, };

@@ -4,4 +4,27 @@ import type { ImportFormat } from "./ImportFormat";
 import type { ImportRow } from "./ImportRow";
 import type { MappedColumn } from "./MappedColumn";
 
-export type ImportPreview = { file_name: string, format: ImportFormat, source: CsvSource | null, encoding: string, encoding_detected: boolean, delimiter: string | null, columns: Array<MappedColumn>, rows: number, created: number, updated: number, unchanged: number, skipped: number, errors: number, needs_date_order: boolean, report: Array<ImportRow>, fields: Array<string>, };
+/**
+ * A dry run: what the file is and what importing it would do. Nothing is written.
+ */
+export type ImportPreview = { file_name: string, format: ImportFormat, source: CsvSource | null, 
+/**
+ * The encoding the file was read as (WHATWG name, e.g. `windows-1252`).
+ */
+encoding: string, 
+/**
+ * Whether Rapport found the encoding itself (false: the user chose it).
+ */
+encoding_detected: boolean, delimiter: string | null, columns: Array<MappedColumn>, rows: number, created: number, updated: number, unchanged: number, skipped: number, errors: number, 
+/**
+ * Dates like `03/04/1990` were found and no date order was given: ask the user.
+ */
+needs_date_order: boolean, 
+/**
+ * At most [`MAX_REPORT_ROWS`] rows, rows with problems first.
+ */
+report: Array<ImportRow>, 
+/**
+ * Every field name a column can be mapped to.
+ */
+fields: Array<string>, };

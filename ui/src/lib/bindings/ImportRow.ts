@@ -2,4 +2,15 @@
 import type { ImportRowAction } from "./ImportRowAction";
 import type { RowIssue } from "./RowIssue";
 
-export type ImportRow = { row: number, action: ImportRowAction, customer_id: string | null, name: string, changes: Array<string>, issues: Array<RowIssue>, };
+/**
+ * What the import does (or would do) with one row.
+ */
+export type ImportRow = { row: number, action: ImportRowAction, 
+/**
+ * The existing customer it matched (updates, unchanged rows).
+ */
+customer_id: string | null, name: string, 
+/**
+ * The fields it changes (`email`, `tags`, `custom.Team`…).
+ */
+changes: Array<string>, issues: Array<RowIssue>, };

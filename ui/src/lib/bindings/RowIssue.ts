@@ -4,4 +4,17 @@ import type { Severity } from "./Severity";
 /**
  * A problem with one row, said where it is.
  */
-export type RowIssue = { row: number, column: string | null, field: string | null, severity: Severity, message: string, };
+export type RowIssue = { 
+/**
+ * 1-based line of the file where the row starts (CSV; the header is line 1), or the
+ * 1-based position of the card (vCard).
+ */
+row: number, 
+/**
+ * The source column (CSV header) or property (vCard `BDAY`), when one is to blame.
+ */
+column: string | null, 
+/**
+ * The Rapport field it was meant for (`birthday`, `emails`), when known.
+ */
+field: string | null, severity: Severity, message: string, };
