@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod followup_rules;
 pub mod followups;
+pub mod hygiene;
 pub mod import;
 pub mod info;
 pub mod insights;
@@ -77,6 +78,14 @@ pub mod bindings {
         crate::prefs::Prefs::export_all_to(dir)?;
         crate::info::StoreInfo::export_all_to(dir)?;
         crate::progress::TaskProgress::export_all_to(dir)?;
+        crate::hygiene::DuplicatePair::export_all_to(dir)?;
+        crate::hygiene::PickSide::export_all_to(dir)?;
+        crate::hygiene::MergeResult::export_all_to(dir)?;
+        crate::hygiene::MergeRecord::export_all_to(dir)?;
+        crate::hygiene::TagUsage::export_all_to(dir)?;
+        crate::hygiene::TagChange::export_all_to(dir)?;
+        crate::hygiene::UnusedTag::export_all_to(dir)?;
+        crate::hygiene::AuditReport::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -105,4 +114,14 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.today_list(&today::TodayOptions::utc(chrono::DateTime::UNIX_EPOCH, 7), 1));
     send(store.pipeline());
     send(store.demo(1, 1));
+    send(store.duplicates(1));
+    send(store.dismiss_duplicate(uuid::Uuid::nil(), uuid::Uuid::nil()));
+    send(store.merge_customers(uuid::Uuid::nil(), uuid::Uuid::nil(), &Default::default()));
+    send(store.undo_merge(uuid::Uuid::nil()));
+    send(store.merges());
+    send(store.tag_usage());
+    send(store.rename_tag("a", "b"));
+    send(store.delete_tag("a"));
+    send(store.unused_tags());
+    send(store.data_audit());
 }

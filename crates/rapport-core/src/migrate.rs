@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_interaction_cover.sql")),
     (7, include_str!("../migrations/0007_list_and_search.sql")),
     (8, include_str!("../migrations/0008_notifications.sql")),
+    (10, include_str!("../migrations/0010_merge.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -20,7 +20,7 @@ pub use detail::CustomerDetail;
 pub(crate) use edit::column;
 pub use edit::EDITABLE_FIELDS;
 pub use list::{CustomerFacets, CustomerFilter, CustomerPage, CustomerQuery};
-pub(crate) use write::insert;
+pub(crate) use write::{add_tag, insert, remove_tag, write_contact_points};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -1,0 +1,226 @@
+//! Finding customers that are probably one person.
+//!
+//! Never compares every customer with every other: each customer is filed under a few
+//! keys (normalised emails, phone numbers, name, name-with-initials) in hash maps, and
+//! only customers that share a key are compared. Keys shared by very many customers (an
+//! office switchboard, "John Smith") are skipped as evidence: they would flood the list
+//! with pairs that are not duplicates, and make the work quadratic again.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::normalize::{
+    email_key, has_initial, initials_keys, name_key, name_words, phone_key, similar_names,
+};
+use super::{DuplicatePair, HygieneOptions};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::text::parse_id;
+
+/// A key shared by more customers than this says nothing about any two of them.
+const MAX_BLOCK: usize = 50;
+/// Initials blocks ("lovelace|al") hold every "A… Lovelace"; only pairs with an initial
+/// on one side are made from them, so they may be larger.
+const MAX_INITIALS_BLOCK: usize = 500;
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 1_000;
+
+/// Points per kind of evidence; a pair's score is their sum, at most 100. An email is the
+/// strongest single sign (personal addresses are rarely shared), then a phone (homes and
+/// offices share them), then an identical name, then a name that matches with initials.
+const SAME_EMAIL: u32 = 60;
+const SAME_PHONE: u32 = 45;
+const SAME_NAME: u32 = 35;
+const SIMILAR_NAME: u32 = 20;
+
+struct Rec {
+    id: String,
+    company: bool,
+    words: Vec<String>,
+    emails: Vec<String>,
+    phones: Vec<String>,
+}
+
+impl Store {
+    /// The likeliest duplicates first, with reasons, without pairs the user dismissed.
+    pub async fn duplicates(&self, limit: u32) -> Result<Vec<DuplicatePair>> {
+        self.duplicates_with(limit, &HygieneOptions::default()).await
+    }
+
+    pub async fn duplicates_with(
+        &self,
+        limit: u32,
+        opts: &HygieneOptions,
+    ) -> Result<Vec<DuplicatePair>> {
+        let region = opts.region_id()?;
+        let limit = if limit == 0 { DEFAULT_LIMIT } else { limit.min(MAX_LIMIT) } as usize;
+        let recs = self.load_records(region).await?;
+        let dismissed = self.dismissed().await?;
+
+        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut initial_blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, r) in recs.iter().enumerate() {
+            let i = i as u32;
+            let kind = if r.company { 'c' } else { 'p' };
+            let mut keys: Vec<String> = Vec::new();
+            keys.extend(r.emails.iter().map(|e| format!("{kind}e:{e}")));
+            keys.extend(r.phones.iter().map(|p| format!("{kind}p:{p}")));
+            keys.extend(name_key(&r.words).map(|n| format!("{kind}n:{n}")));
+            keys.sort_unstable();
+            keys.dedup();
+            for k in keys {
+                blocks.entry(k).or_default().push(i);
+            }
+            for k in initials_keys(&r.words) {
+                initial_blocks.entry(format!("{kind}{k}")).or_default().push(i);
+            }
+        }
+
+        let mut candidates: HashSet<(u32, u32)> = HashSet::new();
+        for members in blocks.values().filter(|m| (2..=MAX_BLOCK).contains(&m.len())) {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    candidates.insert((i.min(j), i.max(j)));
+                }
+            }
+        }
+        for members in initial_blocks.values().filter(|m| (2..=MAX_INITIALS_BLOCK).contains(&m.len())) {
+            let (with, without): (Vec<u32>, Vec<u32>) =
+                members.iter().partition(|&&i| has_initial(&recs[i as usize].words));
+            for &i in &with {
+                for &j in without.iter().chain(with.iter().filter(|&&j| j != i)) {
+                    candidates.insert((i.min(j), i.max(j)));
+                }
+            }
+        }
+
+        // (score, first's name, first id, second id, reasons): best first, ties stable.
+        let mut scored: Vec<(std::cmp::Reverse<u32>, String, &str, &str, Vec<String>)> = candidates
+            .into_iter()
+            .filter_map(|(i, j)| {
+                let (a, b) = (&recs[i as usize], &recs[j as usize]);
+                // UUIDv7 ids sort by creation: the older record comes first, the
+                // suggested survivor.
+                let (a, b) = if a.id < b.id { (a, b) } else { (b, a) };
+                if dismissed.contains(&(a.id.clone(), b.id.clone())) {
+                    return None;
+                }
+                let (score, reasons) = score(a, b);
+                (score > 0).then(|| {
+                    (std::cmp::Reverse(score), a.words.join(" "), a.id.as_str(), b.id.as_str(), reasons)
+                })
+            })
+            .collect();
+        scored.sort_unstable_by(|x, y| (&x.0, &x.1, x.2, x.3).cmp(&(&y.0, &y.1, y.2, y.3)));
+        scored.truncate(limit);
+
+        let mut out = Vec::with_capacity(scored.len());
+        for (std::cmp::Reverse(score), _, a, b, reasons) in scored {
+            out.push(DuplicatePair {
+                a: self.customer_summary(parse_id(a)?).await?,
+                b: self.customer_summary(parse_id(b)?).await?,
+                reasons,
+                score: score.min(100) as u8,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Remembers that two customers are not one person: the pair is never listed again.
+    pub async fn dismiss_duplicate(&self, a: Uuid, b: Uuid) -> Result<()> {
+        if a == b {
+            return Err(Error::invalid("b", "is the same customer as a"));
+        }
+        self.customer_summary(a).await?;
+        self.customer_summary(b).await?;
+        let (lo, hi) = if a.to_string() < b.to_string() { (a, b) } else { (b, a) };
+        // Local bookkeeping of this user's review, not a change to any record: no op.
+        let mut ch = self.change().await?;
+        let now = ch.now().to_rfc3339();
+        sqlx::query("INSERT OR IGNORE INTO duplicate_dismissals (a, b, at) VALUES (?, ?, ?)")
+            .bind(lo.to_string())
+            .bind(hi.to_string())
+            .bind(now)
+            .execute(ch.conn())
+            .await?;
+        ch.commit().await
+    }
+
+    async fn dismissed(&self) -> Result<HashSet<(String, String)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT a, b FROM duplicate_dismissals")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Every live customer with its comparable keys.
+    async fn load_records(&self, region: Option<phonenumber::country::Id>) -> Result<Vec<Rec>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, display_name FROM customers WHERE deleted_at IS NULL ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut recs: Vec<Rec> = Vec::with_capacity(rows.len());
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.get("id");
+            let company = r.get::<String, _>("kind") == "company";
+            let words = name_words(r.get("display_name"), company);
+            index.insert(id.clone(), recs.len());
+            recs.push(Rec { id, company, words, emails: Vec::new(), phones: Vec::new() });
+        }
+        let points = sqlx::query(
+            "SELECT p.customer_id, p.kind, p.value FROM contact_points p
+             JOIN customers c ON c.id = p.customer_id WHERE c.deleted_at IS NULL",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        // The same number is often written the same way many times (a company's line).
+        let mut phone_keys: HashMap<String, String> = HashMap::new();
+        for p in points {
+            let Some(&i) = index.get(p.get::<&str, _>("customer_id")) else { continue };
+            let value: String = p.get("value");
+            if p.get::<&str, _>("kind") == "email" {
+                recs[i].emails.push(email_key(&value));
+            } else {
+                let key = match phone_keys.get(&value) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k = phone_key(&value, region);
+                        phone_keys.insert(value, k.clone());
+                        k
+                    }
+                };
+                recs[i].phones.push(key);
+            }
+        }
+        Ok(recs)
+    }
+}
+
+/// The evidence that `a` and `b` are one person, in points and words.
+fn score(a: &Rec, b: &Rec) -> (u32, Vec<String>) {
+    let mut points = 0;
+    let mut reasons = Vec::new();
+    if a.company != b.company {
+        return (0, reasons);
+    }
+    if let Some(e) = a.emails.iter().find(|e| b.emails.contains(e)) {
+        points += SAME_EMAIL;
+        reasons.push(format!("same email {e}"));
+    }
+    if let Some(p) = a.phones.iter().find(|p| b.phones.contains(p)) {
+        points += SAME_PHONE;
+        reasons.push(format!("same phone {p}"));
+    }
+    if !a.words.is_empty() && a.words == b.words {
+        points += SAME_NAME;
+        reasons.push("same name".into());
+    } else if similar_names(&a.words, &b.words) {
+        points += SIMILAR_NAME;
+        reasons.push("similar names (initials)".into());
+    }
+    (points, reasons)
+}
