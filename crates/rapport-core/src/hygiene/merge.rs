@@ -103,7 +103,11 @@ struct UndoData {
     tags_added: Vec<String>,
     /// The survivor's (before, after) as stored.
     updated_at: (String, String),
-    last_contacted_at: (Option<String>, Option<String>),
+    /// The survivor's "last contacted" before the merge where its own timeline does not
+    /// explain it (data brought in without entries); usually `None`. Undo derives the
+    /// value from the timeline again, never from the merge-time copy: a later merge into
+    /// the same survivor may have brought newer contacts that must stay.
+    last_contacted_extra: Option<String>,
     moved: Moved,
 }
 
@@ -314,6 +318,17 @@ impl Store {
         for t in &tags_added {
             add_tag(&mut ch, into, t).await?;
         }
+        let own_newest: Option<String> = sqlx::query_scalar(
+            "SELECT max(occurred_at) FROM interactions WHERE customer_id = ? AND deleted_at IS NULL",
+        )
+        .bind(into.to_string())
+        .fetch_one(ch.conn())
+        .await?;
+        let own_newest = parse_time(own_newest)?;
+        let last_contacted_extra = match surv.last_contacted_at {
+            Some(t) if own_newest.is_none_or(|n| t > n) => surv_row.get("last_contacted_at"),
+            _ => None,
+        };
         let moved = move_all(&mut ch, duplicate, into).await?;
 
         // Derived values: no ops (each device derives them).
@@ -342,7 +357,7 @@ impl Store {
             phones,
             tags_added,
             updated_at: (surv_row.get("updated_at"), now.clone()),
-            last_contacted_at: (surv_row.get("last_contacted_at"), last_contacted),
+            last_contacted_extra,
             moved,
         };
         let merge_id = Uuid::now_v7();
@@ -451,8 +466,9 @@ impl Store {
             .execute(ch.conn())
             .await?;
         ch.set(C, duplicate, "merged_into", None::<String>).await?;
-        // Derived: the survivor's last contact is its own again (entries logged since
-        // count, moved ones not); its edit time goes back unless it was edited since.
+        // Derived: the survivor's last contact from the timeline it has now (entries
+        // logged since count, moved-back ones not); its edit time goes back unless it
+        // was edited since.
         sqlx::query(
             "UPDATE customers SET
                 last_contacted_at = (SELECT max(t) FROM (SELECT ?1 AS t UNION ALL
@@ -460,7 +476,7 @@ impl Store {
                 updated_at = CASE WHEN updated_at = ?4 THEN ?2 ELSE updated_at END
              WHERE id = ?3",
         )
-        .bind(&undo.last_contacted_at.0)
+        .bind(&undo.last_contacted_extra)
         .bind(&undo.updated_at.0)
         .bind(survivor.to_string())
         .bind(&undo.updated_at.1)
