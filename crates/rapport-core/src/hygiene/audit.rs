@@ -124,12 +124,20 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|(id, name)| {
-                Ok((AuditKind::MissingContact, Some(parse_id(&id)?), name, "no email and no phone".into()))
+                Ok((
+                    AuditKind::MissingContact,
+                    Some(parse_id(&id)?),
+                    name,
+                    "no email and no phone".into(),
+                ))
             })
             .collect()
     }
 
-    async fn bad_contact_points(&self, region: Option<phonenumber::country::Id>) -> Result<Vec<Raw>> {
+    async fn bad_contact_points(
+        &self,
+        region: Option<phonenumber::country::Id>,
+    ) -> Result<Vec<Raw>> {
         let rows = sqlx::query(
             "SELECT c.id, c.display_name, p.kind, p.value FROM contact_points p
              JOIN customers c ON c.id = p.customer_id WHERE c.deleted_at IS NULL",
@@ -142,7 +150,8 @@ impl Store {
             let finding = if r.get::<&str, _>("kind") == "email" {
                 email_problem(&value).map(|p| (AuditKind::InvalidEmail, format!("{value}: {p}")))
             } else {
-                phone_problem(&value, region).map(|p| (AuditKind::InvalidPhone, format!("{value}: {p}")))
+                phone_problem(&value, region)
+                    .map(|p| (AuditKind::InvalidPhone, format!("{value}: {p}")))
             };
             if let Some((kind, detail)) = finding {
                 out.push((kind, Some(parse_id(r.get("id"))?), r.get("display_name"), detail));
@@ -160,11 +169,7 @@ impl Store {
         }
         let mut out = Vec::new();
         let describe = |spellings: &[(String, u32)]| {
-            spellings
-                .iter()
-                .map(|(t, n)| format!("“{t}” ({n})"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            spellings.iter().map(|(t, n)| format!("“{t}” ({n})")).collect::<Vec<_>>().join(", ")
         };
         for spellings in groups.values().filter(|s| s.len() > 1) {
             out.push((
@@ -303,7 +308,8 @@ mod tests {
 
     #[test]
     fn email_syntax_by_the_rfc_rules() {
-        for ok in ["ada@example.com", "a.b+c@sub.example.co.uk", "zoë@exämple.de", "o'brien@x.ie"] {
+        for ok in ["ada@example.com", "a.b+c@sub.example.co.uk", "zoë@exämple.de", "o'brien@x.ie"]
+        {
             assert_eq!(email_problem(ok), None, "{ok}");
         }
         for (bad, why) in [

@@ -43,6 +43,16 @@ struct Rec {
     phones: Vec<String>,
 }
 
+/// A pair found, with what orders the list.
+struct Scored<'r> {
+    score: std::cmp::Reverse<u32>,
+    /// The first's name, as compared.
+    name: String,
+    a: &'r str,
+    b: &'r str,
+    reasons: Vec<String>,
+}
+
 impl Store {
     /// The likeliest duplicates first, with reasons, without pairs the user dismissed.
     pub async fn duplicates(&self, limit: u32) -> Result<Vec<DuplicatePair>> {
@@ -86,7 +96,9 @@ impl Store {
                 }
             }
         }
-        for members in initial_blocks.values().filter(|m| (2..=MAX_INITIALS_BLOCK).contains(&m.len())) {
+        for members in
+            initial_blocks.values().filter(|m| (2..=MAX_INITIALS_BLOCK).contains(&m.len()))
+        {
             let (with, without): (Vec<u32>, Vec<u32>) =
                 members.iter().partition(|&&i| has_initial(&recs[i as usize].words));
             for &i in &with {
@@ -96,8 +108,7 @@ impl Store {
             }
         }
 
-        // (score, first's name, first id, second id, reasons): best first, ties stable.
-        let mut scored: Vec<(std::cmp::Reverse<u32>, String, &str, &str, Vec<String>)> = candidates
+        let mut scored: Vec<Scored<'_>> = candidates
             .into_iter()
             .filter_map(|(i, j)| {
                 let (a, b) = (&recs[i as usize], &recs[j as usize]);
@@ -108,21 +119,28 @@ impl Store {
                     return None;
                 }
                 let (score, reasons) = score(a, b);
-                (score > 0).then(|| {
-                    (std::cmp::Reverse(score), a.words.join(" "), a.id.as_str(), b.id.as_str(), reasons)
+                (score > 0).then(|| Scored {
+                    score: std::cmp::Reverse(score),
+                    name: a.words.join(" "),
+                    a: &a.id,
+                    b: &b.id,
+                    reasons,
                 })
             })
             .collect();
-        scored.sort_unstable_by(|x, y| (&x.0, &x.1, x.2, x.3).cmp(&(&y.0, &y.1, y.2, y.3)));
+        // Best first; ties in a stable order (the first's name, then the ids).
+        scored.sort_unstable_by(|x, y| {
+            (&x.score, &x.name, x.a, x.b).cmp(&(&y.score, &y.name, y.a, y.b))
+        });
         scored.truncate(limit);
 
         let mut out = Vec::with_capacity(scored.len());
-        for (std::cmp::Reverse(score), _, a, b, reasons) in scored {
+        for s in scored {
             out.push(DuplicatePair {
-                a: self.customer_summary(parse_id(a)?).await?,
-                b: self.customer_summary(parse_id(b)?).await?,
-                reasons,
-                score: score.min(100) as u8,
+                a: self.customer_summary(parse_id(s.a)?).await?,
+                b: self.customer_summary(parse_id(s.b)?).await?,
+                reasons: s.reasons,
+                score: s.score.0.min(100) as u8,
             });
         }
         Ok(out)
@@ -149,9 +167,8 @@ impl Store {
     }
 
     async fn dismissed(&self) -> Result<HashSet<(String, String)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT a, b FROM duplicate_dismissals")
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT a, b FROM duplicate_dismissals").fetch_all(self.pool()).await?;
         Ok(rows.into_iter().collect())
     }
 

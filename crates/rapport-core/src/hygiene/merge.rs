@@ -265,12 +265,18 @@ impl Store {
                 after.insert(col, other.clone());
             }
         }
-        after.insert("addresses", list_value(&union(&surv.addresses, &dup.addresses, |a, b| a == b)));
+        after.insert(
+            "addresses",
+            list_value(&union(&surv.addresses, &dup.addresses, |a, b| a == b)),
+        );
         after.insert(
             "important_dates",
             list_value(&union(&surv.important_dates, &dup.important_dates, |a, b| a == b)),
         );
-        after.insert("key_facts", list_value(&union(&surv.key_facts, &dup.key_facts, |a, b| a == b)));
+        after.insert(
+            "key_facts",
+            list_value(&union(&surv.key_facts, &dup.key_facts, |a, b| a == b)),
+        );
         let mut custom = surv.custom_fields.clone();
         for (k, v) in &dup.custom_fields {
             let theirs_wins = match pick_custom.get(k) {
@@ -429,9 +435,8 @@ impl Store {
         }
         let survivor = parse_id(row.get("survivor_id"))?;
         let duplicate = parse_id(row.get("duplicate_id"))?;
-        let undo: UndoData = serde_json::from_str(row.get("undo")).map_err(|e| {
-            Error::Internal(format!("merge {merge_id}: unreadable undo data: {e}"))
-        })?;
+        let undo: UndoData = serde_json::from_str(row.get("undo"))
+            .map_err(|e| Error::Internal(format!("merge {merge_id}: unreadable undo data: {e}")))?;
 
         let problems = blockers(&mut ch, survivor, duplicate, &undo).await?;
         if !problems.is_empty() {
@@ -671,9 +676,8 @@ async fn blockers(
         // In chunks: SQLite caps the number of bound values.
         for chunk in moved_ids(&undo.moved, table).chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!(
-                "SELECT count(*) FROM {table} WHERE id IN ({marks}) AND {col} IS NOT ?"
-            );
+            let sql =
+                format!("SELECT count(*) FROM {table} WHERE id IN ({marks}) AND {col} IS NOT ?");
             let mut q = sqlx::query_scalar::<_, i64>(&sql);
             for id in chunk {
                 q = q.bind(id.clone());

@@ -162,9 +162,8 @@ pub fn similar_names(a: &[String], b: &[String]) -> bool {
     right.sort_by_key(|w| w.len());
     for w in right {
         let first = w.as_bytes()[0];
-        let pos = left
-            .iter()
-            .position(|x| x.as_bytes()[0] == first && (x.len() == 1 || w.len() == 1));
+        let pos =
+            left.iter().position(|x| x.as_bytes()[0] == first && (x.len() == 1 || w.len() == 1));
         match pos {
             Some(i) => {
                 left.remove(i);

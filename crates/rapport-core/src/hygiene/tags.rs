@@ -96,12 +96,8 @@ impl Store {
     /// Tags a keep-in-touch cadence or a scoring rule refers to that no live customer
     /// carries (in any spelling).
     pub async fn unused_tags(&self) -> Result<Vec<UnusedTag>> {
-        let in_use: std::collections::HashSet<String> = self
-            .tag_usage()
-            .await?
-            .into_iter()
-            .map(|u| u.tag.to_lowercase())
-            .collect();
+        let in_use: std::collections::HashSet<String> =
+            self.tag_usage().await?.into_iter().map(|u| u.tag.to_lowercase()).collect();
         // lower-case tag → (a spelling, what refers to it)
         let mut refs: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
         let mut note = |tag: &str, by: String| {

@@ -123,7 +123,10 @@ async fn duplicates_by_email_phone_and_name_best_first_with_reasons() {
     assert_eq!(top.len(), 2);
     assert_eq!(top[1].b.display_name, "Augusta King");
     let err = store
-        .duplicates_with(10, &HygieneOptions { region: Some("Narnia".into()), ..Default::default() })
+        .duplicates_with(
+            10,
+            &HygieneOptions { region: Some("Narnia".into()), ..Default::default() },
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("region:"), "{err}");
@@ -216,10 +219,8 @@ async fn renaming_a_tag_onto_another_merges_them_everywhere_as_ops() {
     let rules = store.scoring_rules().await.unwrap();
     assert_eq!(rules[0].id, rule.id);
     assert_eq!(rules[0].condition, Condition::Tag { tag: "Gold".into() });
-    let cadence: Vec<String> = sqlx::query_scalar("SELECT tag FROM tag_cadences")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let cadence: Vec<String> =
+        sqlx::query_scalar("SELECT tag FROM tag_cadences").fetch_all(store.pool()).await.unwrap();
     assert_eq!(cadence, ["Gold"]);
 
     // A case-only rename fixes the spelling; renaming an unknown tag says so.
@@ -320,8 +321,16 @@ async fn the_audit_finds_stale_missing_invalid_and_inconsistent_data() {
         .map(|f| (f.kind, f.customer.as_ref().map(|c| c.display_name.clone()), f.detail.clone()))
         .collect();
     let expected: Vec<(AuditKind, Option<String>, String)> = vec![
-        (AuditKind::Stale, Some("Kit Keep".into()), "no contact for 366 days (last on 2025-11-21)".into()),
-        (AuditKind::Stale, Some("Olga Old".into()), "no contact for 400 days (last on 2025-10-18)".into()),
+        (
+            AuditKind::Stale,
+            Some("Kit Keep".into()),
+            "no contact for 366 days (last on 2025-11-21)".into(),
+        ),
+        (
+            AuditKind::Stale,
+            Some("Olga Old".into()),
+            "no contact for 400 days (last on 2025-10-18)".into(),
+        ),
         (AuditKind::MissingContact, Some("Nora Nobody".into()), "no email and no phone".into()),
         (
             AuditKind::InvalidEmail,

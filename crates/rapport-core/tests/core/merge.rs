@@ -27,17 +27,18 @@ async fn state(store: &Store, id: Uuid) -> String {
 }
 
 async fn ops_since(store: &Store, seq: i64) -> Vec<(String, String, String, String)> {
-    sqlx::query_as(
-        "SELECT entity, entity_id, field, value FROM ops WHERE seq > ? ORDER BY seq",
-    )
-    .bind(seq)
-    .fetch_all(store.pool())
-    .await
-    .unwrap()
+    sqlx::query_as("SELECT entity, entity_id, field, value FROM ops WHERE seq > ? ORDER BY seq")
+        .bind(seq)
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
 }
 
 async fn last_seq(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM ops").fetch_one(store.pool()).await.unwrap()
+    sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM ops")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
 }
 
 async fn search(store: &Store, q: &str) -> Vec<String> {
@@ -93,11 +94,17 @@ async fn two_adas(store: &Store) -> (Uuid, Uuid) {
         .await
         .unwrap();
     store.edit_customer(survivor, &[("custom.shoe".into(), "37".into())]).await.unwrap();
-    store.log_interaction(&entry(survivor, InteractionKind::Call, now - Duration::days(30))).await.unwrap();
+    store
+        .log_interaction(&entry(survivor, InteractionKind::Call, now - Duration::days(30)))
+        .await
+        .unwrap();
     let mut note = entry(duplicate, InteractionKind::Note, now - Duration::days(2));
     note.summary = "Discussed the Bernoulli numbers".into();
     store.log_interaction(&note).await.unwrap();
-    store.log_interaction(&entry(duplicate, InteractionKind::Visit, now - Duration::days(90))).await.unwrap();
+    store
+        .log_interaction(&entry(duplicate, InteractionKind::Visit, now - Duration::days(90)))
+        .await
+        .unwrap();
     store.add_followup(survivor, "Send notes", now + Duration::days(1)).await.unwrap();
     store.add_followup(duplicate, "Call back", now + Duration::days(3)).await.unwrap();
     store
@@ -174,7 +181,10 @@ async fn merge_combines_moves_and_redirects_and_undo_restores_both_exactly() {
 
     let list = store.merges().await.unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0].survivor_name.as_str(), list[0].merged_name.as_str()), ("Ada Lovelace", "Ada King"));
+    assert_eq!(
+        (list[0].survivor_name.as_str(), list[0].merged_name.as_str()),
+        ("Ada Lovelace", "Ada King")
+    );
 
     let seq = last_seq(&store).await;
     let undone = store.undo_merge(merged.merge_id).await.unwrap();
@@ -216,7 +226,10 @@ async fn undo_refuses_when_the_merged_fields_changed_since_and_says_which() {
     // An unrelated edit does not block undo, and survives it.
     store.edit_customer(survivor, &[("notes".into(), "Prefers letters".into())]).await.unwrap();
     store
-        .edit_customer(survivor, &[("emails".into(), "ada@example.com, ada.king@example.org".into())])
+        .edit_customer(
+            survivor,
+            &[("emails".into(), "ada@example.com, ada.king@example.org".into())],
+        )
         .await
         .unwrap();
     store.edit_customer(survivor, &[("owner".into(), "mia".into())]).await.unwrap();
