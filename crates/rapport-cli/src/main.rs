@@ -8,6 +8,7 @@ mod context;
 mod customer;
 mod deal;
 mod followup;
+mod hygiene;
 mod insights;
 mod output;
 mod score;
@@ -75,6 +76,14 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Cadence { tag, every, max, clear } => {
             today::cadence(ctx, store, &tag, if clear { None } else { every.map(|e| (e, max)) })
                 .await
+        }
+        Command::Duplicates { limit, region, action } => {
+            hygiene::duplicates(ctx, store, limit, region, action).await
+        }
+        Command::Merge(cmd) => hygiene::merges(ctx, store, cmd).await,
+        Command::Tags(cmd) => hygiene::tags(ctx, store, cmd).await,
+        Command::Audit { stale_days, region } => {
+            hygiene::audit(ctx, store, stale_days, region).await
         }
         Command::Export { format, out, customer } => {
             store_cmds::export(ctx, store, format, out, customer).await

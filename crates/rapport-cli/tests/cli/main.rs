@@ -5,6 +5,7 @@
 mod clean_exit;
 mod cli_surface;
 mod durability;
+mod hygiene;
 mod insights;
 mod keychain;
 mod no_keychain;
