@@ -4,6 +4,7 @@
 mod args;
 pub mod bench;
 pub mod customers;
+pub mod hygiene;
 pub mod insights;
 pub mod pipeline;
 pub mod settings;
