@@ -132,9 +132,15 @@ pub fn initials_keys(words: &[String]) -> Vec<String> {
     keys
 }
 
+/// A word written as an initial: one letter ("A" from "A."). A lone digit is not one
+/// ("Florists 2" is not "Florists 24").
+fn is_initial(w: &str) -> bool {
+    w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic()
+}
+
 /// Whether a name has a word written as an initial.
 pub fn has_initial(words: &[String]) -> bool {
-    words.iter().any(|w| w.len() == 1)
+    words.iter().any(|w| is_initial(w))
 }
 
 /// Names that may be one person written with initials: after removing the words both
@@ -163,7 +169,7 @@ pub fn similar_names(a: &[String], b: &[String]) -> bool {
     for w in right {
         let first = w.as_bytes()[0];
         let pos =
-            left.iter().position(|x| x.as_bytes()[0] == first && (x.len() == 1 || w.len() == 1));
+            left.iter().position(|x| x.as_bytes()[0] == first && (is_initial(x) || is_initial(w)));
         match pos {
             Some(i) => {
                 left.remove(i);
@@ -220,5 +226,7 @@ mod tests {
         assert!(!similar_names(&words("B. Lovelace"), &words("Ada Lovelace")));
         assert!(!similar_names(&words("A. B."), &words("Ada Byron")), "nothing shared");
         assert!(similar_names(&words("Ada K. Lovelace"), &words("Ada King Lovelace")));
+        let florists = |n: &str| name_words(&format!("Alpine Florists {n}"), true);
+        assert!(!similar_names(&florists("2"), &florists("24")), "a digit is not an initial");
     }
 }
