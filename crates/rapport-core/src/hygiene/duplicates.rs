@@ -199,34 +199,45 @@ impl Store {
             index.insert(id.clone(), recs.len());
             recs.push(Rec { id, company, words, emails: Vec::new(), phones: Vec::new() });
         }
-        let points = sqlx::query(
-            "SELECT p.customer_id, p.kind, p.value FROM contact_points p
-             JOIN customers c ON c.id = p.customer_id WHERE c.deleted_at IS NULL",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        // The same number is often written the same way many times (a company's line).
-        let mut phone_keys: HashMap<String, String> = HashMap::new();
-
-        for p in points {
-            let Some(&i) = index.get(p.get::<&str, _>("customer_id")) else { continue };
-            let value: String = p.get("value");
-            if p.get::<&str, _>("kind") == "email" {
+        // Every contact point, without a join: the live customers are the index above.
+        let points: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT customer_id, kind, value FROM contact_points")
+                .fetch_all(self.pool())
+                .await?;
+        let mut phones: Vec<(usize, String)> = Vec::new();
+        for (customer, kind, value) in points {
+            let Some(&i) = index.get(&customer) else { continue };
+            if kind == "email" {
                 recs[i].emails.push(email_key(&value));
             } else {
-                let key = match phone_keys.get(&value) {
-                    Some(k) => k.clone(),
-                    None => {
-                        let k = phone_key(&value, region);
-                        phone_keys.insert(value, k.clone());
-                        k
-                    }
-                };
-                recs[i].phones.push(key);
+                phones.push((i, value));
             }
+        }
+        // Parsing is the costly part (100k numbers: seconds). Two writings of one number
+        // end in the same digits, so only numbers whose last six digits another number
+        // shares are parsed; the others cannot equal anything and get no key.
+        let mut tails: HashMap<String, u32> = HashMap::new();
+        for (_, v) in &phones {
+            *tails.entry(phone_tail(v)).or_default() += 1;
+        }
+        let mut phone_keys: HashMap<String, String> = HashMap::new();
+        for (i, value) in phones {
+            if tails[&phone_tail(&value)] < 2 {
+                continue;
+            }
+            let key = phone_keys.entry(value).or_insert_with_key(|v| phone_key(v, region)).clone();
+            recs[i].phones.push(key);
         }
         Ok(recs)
     }
+}
+
+/// The last six digits before any extension ("x12", "ext. 3"): what every writing of a
+/// number with six or more digits in its national part shares.
+fn phone_tail(value: &str) -> String {
+    let number = value.split(|c: char| c.is_alphabetic()).next().unwrap_or_default();
+    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(6)..].iter().collect()
 }
 
 /// The evidence that `a` and `b` are one person, in points and words.
@@ -252,4 +263,17 @@ fn score(a: &Rec, b: &Rec) -> (u32, Vec<String>) {
         reasons.push("similar names (initials)".into());
     }
     (points, reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_tail;
+
+    #[test]
+    fn writings_of_one_number_share_a_tail_extensions_aside() {
+        assert_eq!(phone_tail("+44 20 7946 0958"), "460958");
+        assert_eq!(phone_tail("020 7946 0958 x12"), "460958");
+        assert_eq!(phone_tail("(020) 7946-0958 ext. 3"), "460958");
+        assert_eq!(phone_tail("112"), "112");
+    }
 }
