@@ -280,6 +280,38 @@ async fn a_survivor_merged_again_must_be_unmerged_first() {
     assert!(err.to_string().contains("only records of one kind"), "{err}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merging_companies_moves_their_people_and_undo_moves_them_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let person = |name: &str, company: &str| NewCustomer {
+        name: name.into(),
+        company: Some(company.into()),
+        ..Default::default()
+    };
+    let ann = store.add_customer(&person("Ann Smith", "Acme")).await.unwrap().id;
+    let bob = store.add_customer(&person("Bob Jones", "ACME Ltd")).await.unwrap().id;
+    let acme = store.resolve_customer("Acme").await.unwrap();
+    let acme_ltd = store.resolve_customer("ACME Ltd").await.unwrap();
+    // "Ltd" is a legal form, not part of the name.
+    let pairs = store.duplicates(10).await.unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!((pairs[0].a.id, pairs[0].b.id), (acme, acme_ltd));
+    assert_eq!(pairs[0].reasons, ["same name"]);
+    let before =
+        (state(&store, acme).await, state(&store, acme_ltd).await, state(&store, bob).await);
+
+    let m = store.merge_customers(acme_ltd, acme, &Pick::new()).await.unwrap();
+    let b = store.get_customer(bob).await.unwrap();
+    assert_eq!((b.company_id, b.company_name.as_deref()), (Some(acme), Some("Acme")));
+    assert_eq!(search(&store, "Acme").await, ["Acme", "Ann Smith", "Bob Jones"]);
+    store.undo_merge(m.merge_id).await.unwrap();
+    let after =
+        (state(&store, acme).await, state(&store, acme_ltd).await, state(&store, bob).await);
+    assert_eq!(after, before);
+    assert_eq!(store.get_customer(ann).await.unwrap().company_id, Some(acme));
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     /// Merge customer #a into #b (indexes into the live ones), picking these fields.
