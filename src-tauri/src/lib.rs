@@ -128,6 +128,16 @@ pub fn run() {
             commands::insights::insights,
             commands::insights::insight_charts,
             commands::export::export_data,
+            commands::hygiene::duplicates,
+            commands::hygiene::dismiss_duplicate,
+            commands::hygiene::merge_customers,
+            commands::hygiene::merges,
+            commands::hygiene::undo_merge,
+            commands::hygiene::tag_usage,
+            commands::hygiene::rename_tag,
+            commands::hygiene::delete_tag,
+            commands::hygiene::unused_tags,
+            commands::hygiene::data_audit,
             commands::bench::bench_mark_painted,
         ])
         .build(tauri::generate_context!())

@@ -96,6 +96,34 @@ pub enum Command {
     /// Import customers from a CSV file (Google, Outlook, HubSpot, Salesforce, any
     /// spreadsheet); `import undo` and `import list` manage past imports
     Import(ImportArgs),
+    /// Customers that look like one person, best first, with reasons
+    Duplicates {
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Region for phone numbers written without a country code, e.g. GB
+        /// [default: from the locale (LC_ALL, LC_CTYPE, LANG)]
+        #[arg(long)]
+        region: Option<String>,
+        #[command(subcommand)]
+        action: Option<DuplicatesCmd>,
+    },
+    /// Merges: list them, or undo one
+    #[command(subcommand)]
+    Merge(MergeCmd),
+    /// Tags: usage, rename (onto an existing tag: merge), delete, unused
+    #[command(subcommand)]
+    Tags(TagsCmd),
+    /// What needs attention: stale customers, missing contact data, invalid emails and
+    /// phones, inconsistent tags
+    Audit {
+        /// A customer with a cadence, or at stage "customer", is stale after this many
+        /// days without contact
+        #[arg(long, value_name = "DAYS", default_value_t = rapport_core::hygiene::DEFAULT_STALE_DAYS)]
+        stale_days: u32,
+        /// Region for phone numbers written without a country code [default: the locale's]
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Export data: JSON (everything), CSV, vCard 4.0 or iCalendar (follow-ups and personal dates)
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
@@ -233,6 +261,42 @@ pub enum CustomerCmd {
     },
     /// Delete a customer
     Delete { customer: String },
+    /// Merge DUPLICATE into CUSTOMER: its timeline, follow-ups and deals move, lists are
+    /// combined, single fields stay the survivor's (filled from the duplicate where
+    /// empty) unless picked with --pick FIELD=duplicate
+    Merge {
+        duplicate: String,
+        #[arg(long, value_name = "CUSTOMER")]
+        into: String,
+        #[arg(long = "pick", value_name = "FIELD=duplicate|survivor")]
+        pick: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuplicatesCmd {
+    /// Say that two customers are not one person: the pair is not proposed again
+    Dismiss { a: String, b: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MergeCmd {
+    /// Every merge, newest first
+    List,
+    /// Undo a merge (default: the newest not undone)
+    Undo { merge: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagsCmd {
+    /// Tags in use and how many customers carry each
+    List,
+    /// Rename every spelling of FROM to TO (onto an existing tag, the two become one)
+    Rename { from: String, to: String },
+    /// Remove a tag from every customer
+    Delete { tag: String },
+    /// Tags that cadences or scoring rules name but no customer carries
+    Unused,
 }
 
 #[derive(Debug, Args)]

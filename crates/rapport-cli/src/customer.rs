@@ -92,6 +92,9 @@ pub async fn run(ctx: &Context, store: &Store, cmd: CustomerCmd) -> anyhow::Resu
                 println!("Deleted {id}");
             }
         }
+        CustomerCmd::Merge { duplicate, into, pick } => {
+            crate::hygiene::merge(ctx, store, &duplicate, &into, &pick).await?;
+        }
     }
     Ok(())
 }

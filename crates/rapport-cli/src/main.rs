@@ -8,6 +8,7 @@ mod context;
 mod customer;
 mod deal;
 mod followup;
+mod hygiene;
 mod import;
 mod insights;
 mod output;
@@ -85,6 +86,14 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         }
         Command::Search { query, limit } => search::run(ctx, store, &query, limit).await,
         Command::Import(args) => import::run(ctx, store, args).await,
+        Command::Duplicates { limit, region, action } => {
+            hygiene::duplicates(ctx, store, limit, region, action).await
+        }
+        Command::Merge(cmd) => hygiene::merges(ctx, store, cmd).await,
+        Command::Tags(cmd) => hygiene::tags(ctx, store, cmd).await,
+        Command::Audit { stale_days, region } => {
+            hygiene::audit(ctx, store, stale_days, region).await
+        }
         Command::Export { format, out, customer } => {
             store_cmds::export(ctx, store, format, out, customer).await
         }

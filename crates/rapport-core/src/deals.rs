@@ -177,6 +177,11 @@ impl Store {
     }
 
     pub async fn add_deal(&self, new: &NewDeal) -> Result<Deal> {
+        // A merged customer's id: the deal is the survivor's.
+        let new = &NewDeal {
+            customer_id: self.live_customer_id(new.customer_id).await.unwrap_or(new.customer_id),
+            ..new.clone()
+        };
         let title = text::required("title", &new.title, 500)?;
         Money::new(new.value.minor, &new.value.currency)?;
         if new.value.minor < 0 {

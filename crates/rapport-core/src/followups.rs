@@ -52,6 +52,8 @@ impl Store {
         due_at: DateTime<Utc>,
     ) -> Result<Followup> {
         let title = text::required("title", title, 500)?;
+        // A merged customer's id: the follow-up is the survivor's.
+        let customer_id = self.live_customer_id(customer_id).await.unwrap_or(customer_id);
         let mut ch = self.change().await?;
         exists_customer(&mut ch, customer_id).await?;
         let id = Uuid::now_v7();

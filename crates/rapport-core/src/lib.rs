@@ -13,10 +13,11 @@ mod demo;
 pub mod doctor;
 pub mod error;
 pub mod export;
-pub mod export_file;
 pub mod export_csv;
+pub mod export_file;
 pub mod followup_rules;
 pub mod followups;
+pub mod hygiene;
 pub mod ics;
 pub mod import;
 pub mod info;
@@ -92,6 +93,14 @@ pub mod bindings {
         crate::import::ImportSummary::export_all_to(dir)?;
         crate::import::ImportBatch::export_all_to(dir)?;
         crate::import::SavedMapping::export_all_to(dir)?;
+        crate::hygiene::DuplicatePair::export_all_to(dir)?;
+        crate::hygiene::PickSide::export_all_to(dir)?;
+        crate::hygiene::MergeResult::export_all_to(dir)?;
+        crate::hygiene::MergeRecord::export_all_to(dir)?;
+        crate::hygiene::TagUsage::export_all_to(dir)?;
+        crate::hygiene::TagChange::export_all_to(dir)?;
+        crate::hygiene::UnusedTag::export_all_to(dir)?;
+        crate::hygiene::AuditReport::export_all_to(dir)?;
         Ok(())
     }
 }
@@ -145,4 +154,14 @@ fn api_futures_are_send(store: &Store, session: &Session, new: &customers::NewCu
     send(store.import_batches());
     send(store.save_mapping("x", &Default::default()));
     send(store.export_csv(&mut Vec::new()));
+    send(store.duplicates(1));
+    send(store.dismiss_duplicate(uuid::Uuid::nil(), uuid::Uuid::nil()));
+    send(store.merge_customers(uuid::Uuid::nil(), uuid::Uuid::nil(), &Default::default()));
+    send(store.undo_merge(uuid::Uuid::nil()));
+    send(store.merges());
+    send(store.tag_usage());
+    send(store.rename_tag("a", "b"));
+    send(store.delete_tag("a"));
+    send(store.unused_tags());
+    send(store.data_audit());
 }

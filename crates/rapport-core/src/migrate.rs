@@ -19,6 +19,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_list_and_search.sql")),
     (8, include_str!("../migrations/0008_notifications.sql")),
     (9, include_str!("../migrations/0009_import.sql")),
+    (10, include_str!("../migrations/0010_merge.sql")),
     (11, include_str!("../migrations/0011_erasure.sql")),
     (12, include_str!("../migrations/0012_search.sql")),
 ];

@@ -66,6 +66,11 @@ pub struct NewInteraction {
 
 impl Store {
     pub async fn log_interaction(&self, new: &NewInteraction) -> Result<Interaction> {
+        // Logged on a merged customer's id: it goes on the survivor's timeline.
+        let new = &NewInteraction {
+            customer_id: self.live_customer_id(new.customer_id).await.unwrap_or(new.customer_id),
+            ..new.clone()
+        };
         let summary = text::required("summary", &new.summary, 1_000)?;
         let body =
             new.body.as_deref().map(|b| text::clean("body", b, 50_000)).transpose()?.flatten();

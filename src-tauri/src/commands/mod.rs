@@ -6,6 +6,7 @@ pub mod bench;
 pub mod customers;
 pub mod data;
 pub mod export;
+pub mod hygiene;
 pub mod import;
 pub mod insights;
 pub mod pipeline;

@@ -6,6 +6,7 @@ mod clean_exit;
 mod cli_surface;
 mod durability;
 mod export;
+mod hygiene;
 mod import;
 mod insights;
 mod keychain;

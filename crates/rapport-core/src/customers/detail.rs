@@ -31,6 +31,7 @@ pub struct CustomerDetail {
 impl Store {
     pub async fn customer_detail(&self, id: Uuid) -> Result<CustomerDetail> {
         let customer = self.get_customer(id).await?;
+        let id = customer.id; // a merged customer's id leads to the survivor
         let timeline = self.timeline(id, DETAIL_TIMELINE).await?;
         let followups = self.list_followups(FollowupScope::Open, Some(id)).await?;
         let deals = self.customer_deals(id).await?;

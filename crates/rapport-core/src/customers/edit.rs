@@ -31,7 +31,9 @@ impl Store {
         if edits.is_empty() {
             return Err(Error::invalid("edit", "nothing to change: give at least one FIELD=VALUE"));
         }
+        // `id` may be a merged customer's: edit the customer it leads to.
         let current = self.get_customer(id).await?;
+        let id = current.id;
         let mut ch = self.change().await?;
         for (field, value) in edits {
             apply(&mut ch, &current, field.trim(), value).await?;

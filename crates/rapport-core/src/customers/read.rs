@@ -39,6 +39,8 @@ pub(super) fn summary(row: &SqliteRow) -> Result<CustomerSummary> {
 
 impl Store {
     pub async fn customer_summary(&self, id: Uuid) -> Result<CustomerSummary> {
+        // A merged customer's id leads to the customer it was merged into.
+        let id = self.live_customer_id(id).await?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM customers c LEFT JOIN customers co ON co.id = c.company_id
              WHERE c.id = ? AND c.deleted_at IS NULL"
@@ -52,6 +54,7 @@ impl Store {
     }
 
     pub async fn get_customer(&self, id: Uuid) -> Result<Customer> {
+        let id = self.live_customer_id(id).await?;
         let row = sqlx::query(
             "SELECT c.*, co.display_name AS company_name FROM customers c
              LEFT JOIN customers co ON co.id = c.company_id
@@ -126,12 +129,7 @@ impl Store {
     pub async fn resolve_customer(&self, query: &str) -> Result<Uuid> {
         let q = query.trim();
         if let Ok(id) = Uuid::parse_str(q) {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM customers WHERE id = ? AND deleted_at IS NULL")
-                    .bind(id.to_string())
-                    .fetch_optional(self.pool())
-                    .await?;
-            return exists.map(|_| id).ok_or_else(|| Error::NotFound(format!("customer {id}")));
+            return self.live_customer_id(id).await;
         }
         let rows = sqlx::query(
             "SELECT DISTINCT c.id, c.display_name, (SELECT value FROM contact_points p WHERE p.customer_id = c.id AND p.kind = 'email' ORDER BY position LIMIT 1) AS email

@@ -63,6 +63,9 @@ const PERSONAL_ROWS: &[(&str, &str)] = &[
     ("import_batch_customers", "DELETE FROM import_batch_customers WHERE customer_id = ?1"),
     ("customer_external_ids", "DELETE FROM customer_external_ids WHERE customer_id = ?1"),
     ("customer_photos", "DELETE FROM customer_photos WHERE customer_id = ?1"),
+    // Merge bookkeeping holds both records' old values.
+    ("merges", "DELETE FROM merges WHERE survivor_id = ?1 OR duplicate_id = ?1"),
+    ("duplicate_dismissals", "DELETE FROM duplicate_dismissals WHERE a = ?1 OR b = ?1"),
 ];
 
 /// What an erasure removed.
@@ -88,6 +91,17 @@ impl Store {
     /// module docs for what happens to the bytes.
     pub async fn erase_customer(&self, id: Uuid) -> Result<ErasureReport> {
         let sid = id.to_string();
+        // Records merged into this one are the same person (the user said so): they go
+        // first, each erased whole (and their `merged_into` link would block the delete).
+        let merged: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM customers WHERE merged_into = ?")
+                .bind(&sid)
+                .fetch_all(self.pool())
+                .await?;
+        for m in merged {
+            let m = Uuid::parse_str(&m).map_err(|e| Error::Internal(e.to_string()))?;
+            Box::pin(self.erase_customer(m)).await?;
+        }
         let mut ch = self.change().await?;
         let now = ch.now();
         let found = sqlx::query("SELECT rowid FROM customers WHERE id = ?")

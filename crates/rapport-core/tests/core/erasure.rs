@@ -402,3 +402,34 @@ async fn erasing_an_unknown_customer_changes_nothing() {
     assert_eq!(before, after);
     store.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasing_a_merge_survivor_erases_the_record_merged_into_it_and_the_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let add = |name: &str, email: &str| NewCustomer {
+        name: name.into(),
+        emails: vec![email.into()],
+        ..Default::default()
+    };
+    let survivor = store.add_customer(&add("Mara Merged", "mara@example.org")).await.unwrap();
+    let duplicate = store.add_customer(&add("Mara Merged", "mara.old@example.org")).await.unwrap();
+    store.merge_customers(duplicate.id, survivor.id, &Default::default()).await.unwrap();
+
+    store.erase_customer(survivor.id).await.unwrap();
+
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM merges)
+              + (SELECT count(*) FROM contact_points)",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "the merged-away record, the merge and both emails are gone");
+    let tombstones: i64 = sqlx::query_scalar("SELECT count(*) FROM erased_customers")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(tombstones, 2);
+    store.close().await;
+}

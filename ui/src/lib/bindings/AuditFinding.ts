@@ -2,4 +2,8 @@
 import type { AuditKind } from "./AuditKind";
 import type { CustomerSummary } from "./CustomerSummary";
 
-export type AuditFinding = { kind: AuditKind, customer: CustomerSummary | null, detail: string, };
+export type AuditFinding = { kind: AuditKind, 
+/**
+ * `None` for findings about tags.
+ */
+customer: CustomerSummary | null, detail: string, };
