@@ -10,13 +10,13 @@ CARGO ?= cargo
 NPM ?= npm
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: help setup ui app run lint fmt test test-ui test-rust test-e2e bench-desktop
+.PHONY: help setup ui app run lint fmt test test-ui test-rust test-e2e test-fuzz bench-desktop
 
 help:
 	@echo "make setup   install system packages, npm packages and test tools (idempotent)"
 	@echo "make run     build the desktop app with the UI embedded and start it"
 	@echo "make lint    rustfmt, clippy, prettier + eslint, svelte-check"
-	@echo "make test    lint, UI tests, the Rust suite (with a private keyring), desktop e2e"
+	@echo "make test    lint, UI tests, the Rust suite (with a private keyring), desktop e2e, fuzzing"
 	@echo "make fmt     format Rust and UI sources"
 	@echo "make bench-desktop  start-to-paint and memory with 100k customers vs a minimal window"
 
@@ -45,7 +45,7 @@ fmt:
 	$(CARGO) fmt --all
 	$(NPM) --prefix ui run format
 
-test: setup ui lint test-ui test-rust test-e2e
+test: setup ui lint test-ui test-rust test-e2e test-fuzz
 
 test-ui:
 	$(NPM) --prefix ui test
@@ -58,6 +58,11 @@ test-rust:
 
 test-e2e:
 	scripts/e2e.sh
+
+# 20 s of libFuzzer per target (CSV and vCard readers, search-query builder); longer runs:
+# RAPPORT_FUZZ_SECONDS=3600 scripts/fuzz.sh TARGET
+test-fuzz:
+	scripts/fuzz.sh
 
 # Not part of `make test`: start -> first list painted and memory (PSS of the app and its
 # WebKit processes) with 100k demo customers, against a minimal Tauri window, in release

@@ -7,8 +7,14 @@ use super::*;
 async fn a_duplicate_is_merged_keeping_its_history_and_the_merge_can_be_undone() {
     let data = tempfile::tempdir().unwrap();
     cli(data.path(), &["init"]);
-    cli(data.path(), &["customer", "add", "--name", "Ada Lovelace", "--email", "ada.lovelace+crm@gmail.com"]);
-    cli(data.path(), &["customer", "add", "--name", "Ada Lovelace", "--email", "adalovelace@gmail.com"]);
+    cli(
+        data.path(),
+        &["customer", "add", "--name", "Ada Lovelace", "--email", "ada.lovelace+crm@gmail.com"],
+    );
+    cli(
+        data.path(),
+        &["customer", "add", "--name", "Ada Lovelace", "--email", "adalovelace@gmail.com"],
+    );
     cli(data.path(), &["customer", "add", "--name", "Charles Babbage"]);
     let ids: Vec<String> = {
         let list: serde_json::Value =
@@ -40,7 +46,10 @@ async fn a_duplicate_is_merged_keeping_its_history_and_the_merge_can_be_undone()
     assert_eq!(list.matches("Ada Lovelace").count(), 1, "{list}");
     let shown = cli(data.path(), &["--json", "customer", "show", "Ada Lovelace"]);
     assert!(shown.contains("Talked about engines"), "the history moved: {shown}");
-    assert!(shown.contains("adalovelace@gmail.com") && shown.contains("ada.lovelace+crm@gmail.com"), "{shown}");
+    assert!(
+        shown.contains("adalovelace@gmail.com") && shown.contains("ada.lovelace+crm@gmail.com"),
+        "{shown}"
+    );
 
     app.click("[data-testid=merge-undo]").await;
     app.wait_texts("[data-testid=merge-record]", "the undone merge", |t| {

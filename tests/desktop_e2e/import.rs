@@ -8,7 +8,10 @@ use super::*;
 async fn a_csv_is_previewed_imported_and_undone_from_the_wizard() {
     let data = tempfile::tempdir().unwrap();
     cli(data.path(), &["init"]);
-    cli(data.path(), &["customer", "add", "--name", "Existing Person", "--email", "existing@example.org"]);
+    cli(
+        data.path(),
+        &["customer", "add", "--name", "Existing Person", "--email", "existing@example.org"],
+    );
     let file = data.path().join("contacts.csv");
     std::fs::write(
         &file,
@@ -46,5 +49,8 @@ async fn a_csv_is_previewed_imported_and_undone_from_the_wizard() {
     let list = cli(data.path(), &["--json", "customer", "list"]);
     assert!(!list.contains("Irene Import") && list.contains("Existing Person"), "{list}");
     let existing = cli(data.path(), &["--json", "customer", "show", "Existing Person"]);
-    assert!(!existing.contains("Asked for the autumn catalogue"), "the update was undone: {existing}");
+    assert!(
+        !existing.contains("Asked for the autumn catalogue"),
+        "the update was undone: {existing}"
+    );
 }

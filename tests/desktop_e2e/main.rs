@@ -648,3 +648,6 @@ async fn search_clear(app: &App) {
 }
 
 mod data;
+
+mod cleanup;
+mod import;
