@@ -57,11 +57,22 @@ fn exports_vcard_and_ics_to_stdout_or_a_new_file() {
     assert!(out.stdout.contains("\r\nDTSTAMP:20261122T100000Z\r\n"), "{}", out.stdout);
     assert!(out.stdout.contains("\r\nDTSTART;VALUE=DATE:20001210\r\n"), "{}", out.stdout);
 
-    // CSV is wired at merge; until then a clear error and no file.
+    // CSV: every customer, one row each; one customer is refused with no file left.
     let csv = r.path("all.csv");
-    let out = r.run(&["--json", "export", "--format", "csv", "--out", csv.to_str().unwrap()]);
+    r.run(&["export", "--format", "csv", "--out", csv.to_str().unwrap()]).success();
+    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("rapport_id,kind,name,"));
+    let one = r.path("one.csv");
+    let out = r.run(&[
+        "--json",
+        "export",
+        "--format",
+        "csv",
+        "--customer",
+        "Ada Lovelace",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
     assert_ne!(out.code, Some(0));
     assert_eq!(out.error()["code"], "invalid_input");
-    assert_eq!(out.error()["message"], "format: csv export is not built yet");
-    assert!(!csv.exists());
+    assert!(!one.exists());
 }

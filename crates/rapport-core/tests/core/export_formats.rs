@@ -246,7 +246,7 @@ async fn vcard_export_of_a_stored_customer_reads_back_as_the_same_customer() {
 async fn export_files_are_whole_or_absent() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
-    store
+    let ada = store
         .add_customer(&NewCustomer { name: "Ada Lovelace".into(), ..Default::default() })
         .await
         .unwrap();
@@ -277,10 +277,11 @@ async fn export_files_are_whole_or_absent() {
     store.export_to_file(ExportFormat::Ics, &target, None, true).await.unwrap();
     assert!(std::fs::read(&target).unwrap().starts_with(b"BEGIN:VCALENDAR\r\n"));
 
-    // A failed export (CSV is not built on this branch) writes nothing, not even a temp file.
+    // A failed export (CSV is of every customer, not one) writes nothing, not even a temp file.
     let csv = out.path().join("contacts.csv");
-    let err = store.export_to_file(ExportFormat::Csv, &csv, None, true).await.unwrap_err();
-    assert_eq!(err.to_string(), "format: csv export is not built yet");
+    let err = store.export_to_file(ExportFormat::Csv, &csv, Some(ada.id), true).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().starts_with("customer: "), "{err}");
     // A missing directory fails with the path named, and leaves nothing.
     let err = store
         .export_to_file(ExportFormat::Json, &out.path().join("nope/x.json"), None, true)

@@ -273,24 +273,31 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     add(&store, "Ada Old").await;
     let backup = dir.path().join("old.db");
     store.backup(&backup).await.unwrap();
-    // Make it what a schema-8 store's backup looks like (before the erasure table).
+    // Make it what a backup from one schema back looks like: the newest migration's objects
+    // dropped (it only creates objects) and the version before it.
+    let last = include_str!("../../migrations/0012_search.sql");
+    let older = rapport_core::SCHEMA_VERSION - 1;
+    let created = regex_lite_objects(last);
+    assert!(created.len() > 3, "{created:?}");
     let mut c = keyed(&backup, &raw_key(dir.path())).await;
-    sqlx::query("DROP TABLE erased_customers").execute(&mut c).await.unwrap();
-    sqlx::query("PRAGMA user_version = 8").execute(&mut c).await.unwrap();
+    for (kind, name) in created.iter().rev() {
+        sqlx::query(&format!("DROP {kind} IF EXISTS {name}")).execute(&mut c).await.unwrap();
+    }
+    sqlx::query(&format!("PRAGMA user_version = {older}")).execute(&mut c).await.unwrap();
     c.close().await.unwrap();
 
     let (restored, report) = store.restore(&backup).await.unwrap();
-    assert_eq!(report.backup_schema_version, 8);
+    assert_eq!(report.backup_schema_version, older);
     assert_eq!(names(&restored).await, ["Ada Old"]);
     let v: i64 =
         sqlx::query_scalar("PRAGMA user_version").fetch_one(restored.pool()).await.unwrap();
     assert_eq!(v, rapport_core::SCHEMA_VERSION);
-    let t: i64 = sqlx::query_scalar("SELECT count(*) FROM erased_customers")
+    let t: i64 = sqlx::query_scalar("SELECT count(*) FROM search_terms")
         .fetch_one(restored.pool())
         .await
         .unwrap();
-    assert_eq!(t, 0);
-    assert_eq!(backups_named(dir.path(), "pre-migration-v8-").len(), 1);
+    assert!(t > 0, "the migration ran on the restored data");
+    assert_eq!(backups_named(dir.path(), &format!("pre-migration-v{older}-")).len(), 1);
     restored.close().await;
 }
 
@@ -404,4 +411,25 @@ async fn a_store_that_does_not_open_can_still_be_restored() {
     // The damaged file is kept as it was.
     assert_eq!(std::fs::read(&report.previous_store).unwrap(), bytes);
     restored.close().await;
+}
+
+/// `(TABLE|TRIGGER|INDEX, name)` for each object a migration creates, in order (a virtual
+/// table is dropped as a TABLE).
+fn regex_lite_objects(sql: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for line in sql.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (kind, name) = match words.as_slice() {
+            ["CREATE", "TABLE", name, ..] | ["CREATE", "VIRTUAL", "TABLE", name, ..] => {
+                ("TABLE", *name)
+            }
+            ["CREATE", "TRIGGER", name, ..] => ("TRIGGER", *name),
+            ["CREATE", "INDEX", name, ..] | ["CREATE", "UNIQUE", "INDEX", name, ..] => {
+                ("INDEX", *name)
+            }
+            _ => continue,
+        };
+        out.push((kind, name.trim_end_matches('(').to_string()));
+    }
+    out
 }
