@@ -30,8 +30,9 @@ for t in "${targets[@]}"; do
     corpus="${CARGO_TARGET_DIR:-$PWD/target}/fuzz-corpus/$t"
     mkdir -p "$corpus"
     seed="${seeds[$t]:-}"
+    [ -n "$seed" ] && [ -d "$seed" ] || seed=""
     echo "fuzz: $t for ${SECONDS_EACH} s (log: $logs/$t.log)"
-    if ! "$TOOLS/bin/cargo-fuzz" +nightly run --sanitizer none --release \
+    if ! PATH="$TOOLS/bin:$PATH" cargo +nightly fuzz run --sanitizer none --release \
         --target-dir "$target_dir" "$t" "$corpus" ${seed:+"$seed"} -- \
         -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         >"$logs/$t.log" 2>&1; then
