@@ -48,6 +48,13 @@ describe("App wiring of prefs", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     flushSync();
     expect(invokeMock.mock.calls.some(([cmd]) => cmd === "lock")).toBe(true);
-    expect(document.querySelector('[data-testid="unlock-passphrase"]')).not.toBeNull();
+    // The unlock screen's code loads on first use.
+    await vi.waitFor(
+      () => {
+        flushSync();
+        expect(document.querySelector('[data-testid="unlock-passphrase"]')).not.toBeNull();
+      },
+      { timeout: 10_000 },
+    );
   });
 });

@@ -46,11 +46,15 @@ function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = 
   flushSync();
 }
 
+/** Views load their code on first use: the first wait in a run includes compiling it. */
 async function until(check: () => void) {
-  await vi.waitFor(() => {
-    flushSync();
-    check();
-  });
+  await vi.waitFor(
+    () => {
+      flushSync();
+      check();
+    },
+    { timeout: 10_000 },
+  );
 }
 
 async function start() {
@@ -71,7 +75,7 @@ describe("Shell", () => {
     await until(() => expect(testid("today-empty")?.textContent).toContain("You're all caught up"));
 
     press("3", { metaKey: true });
-    expect($("h1")?.textContent).toBe("Pipeline");
+    await until(() => expect($("h1")?.textContent).toBe("Pipeline"));
 
     testid("nav-customers")!.click();
     flushSync();
@@ -103,8 +107,7 @@ describe("Shell", () => {
     testid("nav-customers")!.click();
     flushSync();
     testid("customers-import")!.click();
-    flushSync();
-    expect(testid("import-view")).not.toBeNull();
+    await until(() => expect(testid("import-view")).not.toBeNull());
   });
 
   it("/ goes to the customer search from anywhere", async () => {

@@ -3,6 +3,7 @@ import { RapportError } from "../api";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { StoreStatus } from "../bindings/StoreStatus";
 import { phase } from "../firstPaint";
+import { takeStatus } from "../startup";
 
 /** Which full-window screen to show. Derived from the backend's store status. */
 export type Screen =
@@ -50,7 +51,7 @@ export class AppState {
   async load(): Promise<void> {
     try {
       phase("status-asked");
-      this.status = await api.storeStatus();
+      this.status = await (takeStatus() ?? api.storeStatus());
       phase("status-arrived");
       this.failure = null;
     } catch (e) {

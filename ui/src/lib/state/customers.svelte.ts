@@ -8,10 +8,11 @@ import type { CustomerSummary } from "../bindings/CustomerSummary";
 import type { LifecycleStage } from "../bindings/LifecycleStage";
 import type { NewCustomer } from "../bindings/NewCustomer";
 import { phase } from "../firstPaint";
+import { FIRST_PAGE_SIZE, takeFirstPage } from "../startup";
 
 export const SEARCH_DEBOUNCE_MS = 120;
 /** Rows fetched per request. */
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = FIRST_PAGE_SIZE;
 /** Pages kept in memory; the ones farthest from what is on screen go first. */
 export const MAX_CACHED_PAGES = 25;
 export const HIGHLIGHT_MS = 2500;
@@ -259,7 +260,11 @@ export class CustomersState {
     let ok = false;
     try {
       if (first) phase("list-asked");
-      const res = await customersApi.listCustomers(this.#query(page));
+      const q = this.#query(page);
+      const prefetched = first ? takeFirstPage(q) : null;
+      const res = prefetched
+        ? await prefetched.catch(() => customersApi.listCustomers(q))
+        : await customersApi.listCustomers(q);
       if (first) phase("list-arrived");
       if (gen !== this.#generation) return; // a newer search or reload has started
       if (first) {

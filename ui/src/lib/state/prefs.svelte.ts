@@ -2,6 +2,7 @@ import { toRapportError, type RapportError } from "../api";
 import * as api from "../api/settings";
 import type { Prefs } from "../bindings/Prefs";
 import type { Theme } from "../bindings/Theme";
+import { takePrefs } from "../startup";
 
 /** What the backend uses when there is no prefs file yet. */
 export const DEFAULT_PREFS: Prefs = {
@@ -31,7 +32,7 @@ export class PrefsState {
   /** Never throws. Applies the theme. */
   async load(): Promise<void> {
     try {
-      this.#set(await api.getPrefs());
+      this.#set(await (takePrefs() ?? api.getPrefs()));
       this.error = null;
     } catch (e) {
       this.error = toRapportError(e);
