@@ -46,7 +46,7 @@ pub use info::StoreInfo;
 pub use keys::{Protection, ProtectionKind, Unlock};
 pub use migrate::SCHEMA_VERSION;
 pub use prefs::{Prefs, Theme};
-pub use session::{Session, StoreStatus};
+pub use session::{Session, StartUp, StoreStatus};
 pub use store::{Store, StoreKind, DB_FILE};
 pub use text::parse_enum;
 
@@ -59,6 +59,7 @@ pub mod bindings {
     /// Writes every UI-facing type's TypeScript declaration into `dir`.
     pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::session::StoreStatus::export_all_to(dir)?;
+        crate::session::StartUp::export_all_to(dir)?;
         crate::error::ApiError::export_all_to(dir)?;
         crate::customers::CustomerSummary::export_all_to(dir)?;
         crate::customers::NewCustomer::export_all_to(dir)?;

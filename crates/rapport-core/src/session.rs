@@ -11,6 +11,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::clock::SharedClock;
+use crate::customers::{CustomerPage, CustomerQuery};
 use crate::error::{ApiError, Error, ErrorCode, Result};
 use crate::info::StoreInfo;
 use crate::keys::{self, keychain_available, Protection, Unlock};
@@ -43,6 +44,15 @@ pub enum StoreStatus {
         code: ErrorCode,
         message: String,
     },
+}
+
+/// What a window needs for its first screen, in one answer (see [`Session::start_up`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StartUp {
+    pub status: StoreStatus,
+    /// The first page the window asked for, when the store is open; `None` also when reading
+    /// it failed (the window then asks again and shows that error).
+    pub first_page: Option<CustomerPage>,
 }
 
 #[derive(Debug)]
@@ -124,6 +134,18 @@ impl Session {
             },
             Err(e) => self.cannot_open(&e),
         }
+    }
+
+    /// The status and, if the store is open, the page `first` of the list: one after the other
+    /// on one pooled connection (warm from the shell's warm-up), rather than two requests
+    /// racing for two connections, the second with a cold page cache.
+    pub async fn start_up(&self, first: &CustomerQuery) -> StartUp {
+        let status = self.status().await;
+        let first_page = match (&status, self.store.read().await.clone()) {
+            (StoreStatus::Ready { .. }, Some(store)) => store.customer_page(first).await.ok(),
+            _ => None,
+        };
+        StartUp { status, first_page }
     }
 
     /// Unlocks the store: a passphrase store with its passphrase, a keychain store (one

@@ -1,6 +1,7 @@
 //! Opening, creating and unlocking the store.
 
-use rapport_core::{ApiError, ErrorCode, StoreStatus};
+use rapport_core::customers::CustomerQuery;
+use rapport_core::{ApiError, ErrorCode, StartUp, StoreStatus};
 
 use super::{invalid, task, Res, Shared};
 
@@ -13,6 +14,16 @@ pub async fn store_status(session: Shared<'_>) -> Res<StoreStatus> {
     let status = task(async move { Ok(session.status().await) }).await;
     tracing::debug!(target: "startup", "store_status from {asked:.0} to {:.0} ms", super::bench::since_start_ms());
     status
+}
+
+/// The status and the list's first page in one answer: what the window asks for first.
+#[tauri::command]
+pub async fn start_up(session: Shared<'_>, first: CustomerQuery) -> Res<StartUp> {
+    let session = session.inner().clone();
+    let asked = super::bench::since_start_ms();
+    let answer = task(async move { Ok(session.start_up(&first).await) }).await;
+    tracing::debug!(target: "startup", "start_up from {asked:.0} to {:.0} ms", super::bench::since_start_ms());
+    answer
 }
 
 /// Unlocks with the passphrase; a keychain store the user locked (`needs_passphrase` with

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, customerPages, invokeMock } from "../test/backend";
+import type { StoreStatus } from "./bindings/StoreStatus";
 import { CustomersState } from "./state/customers.svelte";
 import { prefetch, takeFirstPage, takePrefs, takeStatus } from "./startup";
 
@@ -15,6 +16,15 @@ const firstQuery = {
   offset: 0,
   limit: 200,
 };
+const ready: StoreStatus = { status: "ready", data_dir: "/d", customers: 3 };
+
+/** `start_up` as the backend answers it: the status, and the first page when open. */
+function startUp(status: StoreStatus) {
+  return (args: Record<string, unknown>) => ({
+    status,
+    first_page: status.status === "ready" ? customerPages(3)({ query: args.first }) : null,
+  });
+}
 
 beforeEach(() => {
   invokeMock.mockReset();
@@ -25,21 +35,17 @@ beforeEach(() => {
 });
 
 describe("start-up prefetch", () => {
-  it("asks for the status, prefs and first page at once; each answer is taken once", async () => {
+  it("asks for the prefs, and the status with the first page; each answer is taken once", async () => {
     backend({
-      store_status: () => ({ status: "ready", data_dir: "/d", customers: 3 }),
+      start_up: startUp(ready),
       get_prefs: () => ({ theme: "dark" }),
       list_customers: customerPages(3),
     });
     prefetch();
-    expect(invokeMock.mock.calls.map(([c]) => c)).toEqual([
-      "store_status",
-      "get_prefs",
-      "list_customers",
-    ]);
-    expect(invokeMock.mock.calls[2]![1]).toEqual({ query: firstQuery });
+    expect(invokeMock.mock.calls.map(([c]) => c)).toEqual(["start_up", "get_prefs"]);
+    expect(invokeMock.mock.calls[0]![1]).toEqual({ first: firstQuery });
 
-    await expect(takeStatus()).resolves.toMatchObject({ status: "ready", customers: 3 });
+    await expect(takeStatus()).resolves.toEqual(ready);
     expect(takeStatus()).toBeNull();
     await expect(takePrefs()).resolves.toMatchObject({ theme: "dark" });
     expect(takePrefs()).toBeNull();
@@ -47,12 +53,8 @@ describe("start-up prefetch", () => {
     expect(takeFirstPage(firstQuery)).toBeNull();
   });
 
-  it("gives the page only to the list's first request, and drops it for any other", async () => {
-    backend({
-      store_status: () => ({ status: "ready", data_dir: "/d", customers: 3 }),
-      get_prefs: () => ({}),
-      list_customers: customerPages(3),
-    });
+  it("gives the page only to the list's first request, and drops it for any other", () => {
+    backend({ start_up: startUp(ready), get_prefs: () => ({}) });
     prefetch();
     expect(takeFirstPage({ ...firstQuery, query: "ada" })).toBeNull();
     // Dropped: a later default request may follow edits and must ask afresh.
@@ -61,7 +63,7 @@ describe("start-up prefetch", () => {
 
   it("the list uses the prefetched page instead of asking again", async () => {
     backend({
-      store_status: () => ({ status: "ready", data_dir: "/d", customers: 3 }),
+      start_up: startUp(ready),
       get_prefs: () => ({}),
       list_customers: customerPages(3),
     });
@@ -69,25 +71,33 @@ describe("start-up prefetch", () => {
     const list = new CustomersState({ total: 3 });
     await list.refresh();
     expect(list.item(2)?.id).toBe("c2");
-    expect(calls("list_customers")).toBe(1);
+    expect(calls("list_customers")).toBe(0);
   });
 
-  it("the list asks again when the prefetched page failed (the store was still locked)", async () => {
-    let unlocked = false;
+  it("the list asks itself when the store wasn't open at start-up (no page came)", async () => {
     backend({
-      store_status: () => ({ status: "needs_passphrase", data_dir: "/d" }),
+      start_up: startUp({ status: "needs_passphrase", data_dir: "/d" }),
       get_prefs: () => ({}),
-      list_customers: (args) => {
-        if (!unlocked) throw { code: "locked", message: "the store is locked" };
-        return customerPages(3)(args);
-      },
+      list_customers: customerPages(3),
     });
     prefetch();
-    unlocked = true;
+    await expect(takeStatus()).resolves.toMatchObject({ status: "needs_passphrase" });
     const list = new CustomersState({ total: 3 });
     await list.refresh();
     expect(list.error).toBeNull();
     expect(list.item(0)?.id).toBe("c0");
-    expect(calls("list_customers")).toBe(2);
+    expect(calls("list_customers")).toBe(1);
+  });
+
+  it("a failed start-up request is the status's answer once; the next ask is afresh", async () => {
+    backend({
+      start_up: () => {
+        throw { code: "internal", message: "boom" };
+      },
+      get_prefs: () => ({}),
+    });
+    prefetch();
+    await expect(takeStatus()).rejects.toMatchObject({ code: "internal" });
+    expect(takeStatus()).toBeNull();
   });
 });

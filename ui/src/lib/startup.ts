@@ -1,10 +1,11 @@
 // Start-up requests, sent before the app's code has even been loaded so the backend answers
 // while the window builds itself (DESIGN §7: start to first painted list). Each answer is
 // taken once, by the code that would otherwise have asked; later calls ask afresh.
-import { call, storeStatus } from "./api";
+import { call } from "./api";
 import type { CustomerPage } from "./bindings/CustomerPage";
 import type { CustomerQuery } from "./bindings/CustomerQuery";
 import type { Prefs } from "./bindings/Prefs";
+import type { StartUp } from "./bindings/StartUp";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import { phase } from "./firstPaint";
 
@@ -43,12 +44,23 @@ const status = new Once<StoreStatus>();
 const prefs = new Once<Prefs>();
 const firstPage = new Once<CustomerPage>();
 
-/** Sends the start-up requests. The list's page fails harmlessly if the store is locked. */
+/**
+ * Sends the start-up requests: the prefs, and the store's status with the list's first page
+ * in one answer (the backend reads both on one warm connection). No page when the store
+ * isn't open: the list then asks for it itself.
+ */
 export function prefetch(): void {
   phase("prefetch");
-  status.set(storeStatus());
+  const answer = call<StartUp>("start_up", { first: FIRST_PAGE_QUERY });
+  answer.then(
+    () => phase("start-up-answered"),
+    () => {},
+  );
   prefs.set(call<Prefs>("get_prefs"));
-  firstPage.set(call<CustomerPage>("list_customers", { query: FIRST_PAGE_QUERY }));
+  status.set(answer.then((a) => a.status));
+  firstPage.set(
+    answer.then((a) => a.first_page ?? Promise.reject(new Error("no first page: store not open"))),
+  );
 }
 
 /** The prefetched store status, once; null after that or if nothing was prefetched. */

@@ -259,3 +259,25 @@ async fn keychain_to_passphrase_and_back() {
     fresh.lock().await;
     let _ = entry.delete_credential();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_answers_the_status_and_the_first_page_only_while_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = session_on_passphrase_store(dir.path()).await;
+    let store = session.store().await.unwrap();
+    store.add_customer(&NewCustomer { name: "Bea".into(), ..Default::default() }).await.unwrap();
+    drop(store);
+    let first = rapport_core::customers::CustomerQuery { limit: 1, ..Default::default() };
+
+    let answer = session.start_up(&first).await;
+    assert!(matches!(answer.status, StoreStatus::Ready { customers: 2, .. }), "{answer:?}");
+    let page = answer.first_page.expect("a first page while open");
+    assert_eq!(page.total, 2);
+    let names: Vec<_> = page.items.iter().map(|c| c.display_name.as_str()).collect();
+    assert_eq!(names, ["Ada"], "the page asked for: one row, in name order");
+
+    session.lock().await;
+    let answer = session.start_up(&first).await;
+    assert!(matches!(answer.status, StoreStatus::NeedsPassphrase { .. }), "{answer:?}");
+    assert_eq!(answer.first_page, None, "no page from a locked store");
+}
