@@ -1,13 +1,23 @@
-const numberFormat = new Intl.NumberFormat("en-US");
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+// Formatters are made once and only when first used: building one is slow in WebKit (it
+// loads locale data), and the list's first rows are on the start-up path (DESIGN §7).
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+const numberFormat = once(() => new Intl.NumberFormat("en-US"));
+const relativeFormat = once(() => new Intl.RelativeTimeFormat("en", { numeric: "auto" }));
+const absoluteFormat = once(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }),
+);
 
 /** "1 customer", "1,234 customers". */
 export function countLabel(n: number, singular: string, plural = `${singular}s`): string {
-  return `${numberFormat.format(n)} ${n === 1 ? singular : plural}`;
+  return `${numberFormat().format(n)} ${n === 1 ? singular : plural}`;
 }
 
 export function formatNumber(n: number): string {
-  return numberFormat.format(n);
+  return numberFormat().format(n);
 }
 
 const MINUTE = 60;
@@ -25,12 +35,12 @@ export function relativeTime(iso: string | null, now: Date = new Date()): string
   const seconds = Math.round((then - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   if (abs < 45) return "just now";
-  if (abs < HOUR) return relativeFormat.format(Math.round(seconds / MINUTE), "minute");
-  if (abs < DAY) return relativeFormat.format(Math.round(seconds / HOUR), "hour");
+  if (abs < HOUR) return relativeFormat().format(Math.round(seconds / MINUTE), "minute");
+  if (abs < DAY) return relativeFormat().format(Math.round(seconds / HOUR), "hour");
   const days = Math.round(seconds / DAY);
-  if (Math.abs(days) < 30) return relativeFormat.format(days, "day");
-  if (Math.abs(days) < 365) return relativeFormat.format(Math.round(days / 30.44), "month");
-  return relativeFormat.format(Math.round(days / 365.25), "year");
+  if (Math.abs(days) < 30) return relativeFormat().format(days, "day");
+  if (Math.abs(days) < 365) return relativeFormat().format(Math.round(days / 30.44), "month");
+  return relativeFormat().format(Math.round(days / 365.25), "year");
 }
 
 /** Full local date and time, for tooltips next to relative times. */
@@ -38,37 +48,40 @@ export function absoluteTime(iso: string | null): string | undefined {
   if (!iso) return undefined;
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return undefined;
-  return new Date(t).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return absoluteFormat().format(new Date(t));
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Digits after the decimal point in `currency`'s minor unit (2 for EUR, 0 for JPY). */
-export function currencyDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions()
-        .maximumFractionDigits ?? 2
-    );
-  } catch {
-    return 2;
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+const plainAmount = once(
+  () => new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+);
+
+/** The currency's formatter (made once per currency), or null for a code Intl doesn't know. */
+function moneyFormat(currency: string): Intl.NumberFormat | null {
+  let format = moneyFormats.get(currency);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    } catch {
+      format = null;
+    }
+    moneyFormats.set(currency, format);
   }
+  return format;
 }
 
-/** "€12.50", "¥1,200", or "12.50 XYZ" for a code Intl doesn't know. */
+/** Digits after the decimal point in `currency`'s minor unit (2 for EUR, 0 for JPY). */
+export function currencyDigits(currency: string): number {
+  return moneyFormat(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** "€12,000.50", "¥1,200", or "12,000.50 XYZ" for a code Intl doesn't know. */
 export function formatMoney(money: { minor: number; currency: string }): string {
-  const digits = currencyDigits(money.currency);
-  const amount = money.minor / 10 ** digits;
-  try {
-    return new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency: money.currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(amount);
-  } catch {
-    return `${amount.toFixed(digits)} ${money.currency}`;
-  }
+  const format = moneyFormat(money.currency);
+  const amount = money.minor / 10 ** currencyDigits(money.currency);
+  return format ? format.format(amount) : `${plainAmount().format(amount)} ${money.currency}`;
 }
 
 /**
@@ -86,11 +99,14 @@ export function parseAmount(text: string, currency: string): number | null {
   return Number.isSafeInteger(minor) ? minor : null;
 }
 
-const dayMonth = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  timeZone: "UTC",
-});
+const dayMonth = once(
+  () =>
+    new Intl.DateTimeFormat("en-GB", {
+      day: "numeric",
+      month: "long",
+      timeZone: "UTC",
+    }),
+);
 
 /** A personal date: "--03-12" -> "12 March", "1990-03-12" -> "12 March 1990". */
 export function personalDate(text: string | null): string {
@@ -101,23 +117,26 @@ export function personalDate(text: string | null): string {
   // 2000 is a leap year, so 29 February is a real date.
   const d = new Date(Date.UTC(2000, Number(month) - 1, Number(day)));
   if (Number.isNaN(d.getTime())) return text;
-  const label = dayMonth.format(d);
+  const label = dayMonth().format(d);
   return year === "-" ? label : `${label} ${year}`;
 }
 
-const weekdayDayMonth = new Intl.DateTimeFormat("en-GB", {
-  weekday: "short",
-  day: "numeric",
-  month: "long",
-  timeZone: "UTC",
-});
+const weekdayDayMonth = once(
+  () =>
+    new Intl.DateTimeFormat("en-GB", {
+      weekday: "short",
+      day: "numeric",
+      month: "long",
+      timeZone: "UTC",
+    }),
+);
 
 /** An upcoming calendar day: "2026-03-12" -> "Thu 12 March"; a date without a year as personalDate. */
 export function upcomingDay(text: string | null): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? "");
   if (!m) return personalDate(text);
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return Number.isNaN(d.getTime()) ? (text ?? "") : weekdayDayMonth.format(d);
+  return Number.isNaN(d.getTime()) ? (text ?? "") : weekdayDayMonth().format(d);
 }
 
 /** The local calendar day `days` after `now`, at `hour`:00 local time, as RFC 3339. */
@@ -141,11 +160,11 @@ export function dateInputValue(now: Date, days = 0): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const shortDate = once(() => new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }));
 
 /** A local date for an RFC 3339 instant ("12 Mar 2026"), or "" when unreadable. */
 export function shortDateOf(iso: string | null): string {
   if (!iso) return "";
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? "" : shortDate.format(new Date(t));
+  return Number.isNaN(t) ? "" : shortDate().format(new Date(t));
 }

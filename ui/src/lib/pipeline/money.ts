@@ -1,32 +1,8 @@
-import type { Money } from "../bindings/Money";
+import { currencyDigits, formatMoney } from "../format";
 
-const formats = new Map<string, Intl.NumberFormat | null>();
-
-function currencyFormat(currency: string): Intl.NumberFormat | null {
-  let format = formats.get(currency);
-  if (format === undefined) {
-    try {
-      format = new Intl.NumberFormat("en-US", { style: "currency", currency });
-    } catch {
-      format = null; // not a currency Intl knows
-    }
-    formats.set(currency, format);
-  }
-  return format;
-}
-
-/** Digits after the decimal point in the currency's minor unit (2 for EUR, 0 for JPY). */
-export function minorDigits(currency: string): number {
-  return currencyFormat(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** "€12,000.50", "¥1,200"; an unknown code reads "12,000.50 XYZ". */
-export function formatMoney(money: Money): string {
-  const format = currencyFormat(money.currency);
-  const amount = money.minor / 10 ** minorDigits(money.currency);
-  if (format) return format.format(amount);
-  return `${amount.toLocaleString("en-US", { minimumFractionDigits: 2 })} ${money.currency}`;
-}
+// One implementation of money formatting (lib/format.ts); the pipeline's names for it.
+export { formatMoney };
+export const minorDigits = currencyDigits;
 
 /**
  * "12,000.50" -> minor units in the currency (1200050 for EUR). Commas and spaces group
