@@ -157,14 +157,20 @@ impl Store {
     ) -> Result<(Ranked, Total)> {
         let mut found: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
-        // 1. The own-fields index (small, read lazily): all words in the name, then all in
-        // the customer's own fields. Most searches fill the candidates here.
-        let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
-        self.collect(name, 0, search, &mut found, &mut seen)?;
-        if found.len() <= CANDIDATES {
-            let limit = CANDIDATES + 1 + found.len();
-            let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
-            self.collect(own, 3, search, &mut found, &mut seen)?;
+        // 1. The own-fields index (small, read lazily): all words in the customer's own
+        // fields. If they all fit, the name decides their tier; if not, the name matches
+        // come first (a query of their own), then the others. Most searches end here.
+        let own = self.own_rows(filter, search, query::OWN_COLUMNS, CANDIDATES + 1).await?;
+        if own.len() <= CANDIDATES {
+            collect(own, |name| name_tier(name, search).unwrap_or(3), &mut found, &mut seen);
+        } else {
+            let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
+            collect(name, |name| name_tier(name, search).unwrap_or(2), &mut found, &mut seen);
+            if found.len() <= CANDIDATES {
+                let limit = CANDIDATES + 1 + found.len();
+                let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
+                collect(own, |_| 3, &mut found, &mut seen);
+            }
         }
         if found.len() > CANDIDATES {
             let total = match cap {
@@ -176,13 +182,38 @@ impl Store {
             };
             return Ok((finish(found, false), total));
         }
-        // 2. Fewer own matches than candidates: the timeline too (which the count needs
-        // anyway). Matches as the index yields them, up to the cap.
-        let ids = self.anywhere_ids(filter, search, cap).await?;
-        let lower_bound = cap.is_some_and(|c| ids.len() as u64 >= c);
-        let total = Total { n: ids.len().max(found.len()) as u64, lower_bound };
+        // 2. Fewer own matches than candidates: the timeline too. Which customers become
+        // candidates must not depend on the cap (pages asked with different caps must rank
+        // alike), so they are the first `limit` matches of the whole words if there are
+        // that many, else of the prefixes; the count reads on from there, up to the cap.
+        let limit = CANDIDATES + 1 + found.len();
+        let fetch = cap.map(|c| c.max(limit as u64));
+        let whole = self.whole_words(search).await?;
+        let mut matches = None;
+        if let Some(whole) = &whole {
+            let ids = self.anywhere_ids(filter, whole, fetch).await?;
+            if ids.len() >= limit {
+                let total = match cap {
+                    Some(cap) if ids.len() as u64 >= cap => Total { n: cap, lower_bound: true },
+                    _ => {
+                        let all = self.anywhere_ids(filter, &search.exprs, cap).await?;
+                        Total { n: all.len() as u64, lower_bound: at_cap(all.len(), cap) }
+                    }
+                };
+                matches = Some((ids, total));
+            }
+        }
+        let (ids, total) = match matches {
+            Some(m) => m,
+            None => {
+                let ids = self.anywhere_ids(filter, &search.exprs, fetch).await?;
+                let total = Total { n: ids.len() as u64, lower_bound: at_cap(ids.len(), cap) };
+                (ids, total)
+            }
+        };
         let rest: Vec<i64> = ids
             .iter()
+            .take(limit)
             .copied()
             .filter(|r| !seen.contains(r))
             .take(CANDIDATES + 1 - found.len())
@@ -191,9 +222,10 @@ impl Store {
         // candidates would be full), so these matched only with the timeline's help.
         if !rest.is_empty() {
             let rows = self.candidate_rows(&rest).await?;
-            self.collect(rows, 4, search, &mut found, &mut seen)?;
+            collect(rows, |_| 4, &mut found, &mut seen);
         }
-        let complete = !lower_bound && found.len() as u64 >= total.n && found.len() <= CANDIDATES;
+        let complete =
+            !total.lower_bound && found.len() as u64 >= total.n && found.len() <= CANDIDATES;
         Ok((finish(found, complete), total))
     }
 
@@ -241,47 +273,41 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// How many customers match anywhere, up to `cap`.
+    /// How many customers match anywhere, up to `cap` (see [`Store::rank`]).
     async fn count_anywhere(
         &self,
         filter: &CustomerQuery,
         search: &Search,
         cap: u64,
     ) -> Result<Total> {
-        let n = self.anywhere_ids(filter, search, Some(cap)).await?.len() as u64;
-        Ok(Total { n, lower_bound: n >= cap })
-    }
-
-    /// Live customers (under `filter`) matching every word anywhere (the timeline
-    /// included; each word may match in a different document), in rowid order, up to
-    /// `cap`. Driven by the first word's matches as the index yields them. With a cap, a
-    /// single word is first tried as whole words — as typed, its first completions in the
-    /// typo vocabulary, its corrections — which FTS5 reads lazily, where a prefix (no
-    /// prefix index in this table) makes it merge every matching word's whole doclist
-    /// first (~15 ms for a word in 200k timeline documents). Their matches are a subset,
-    /// so when they reach the cap the count is right; else the prefix is read after all.
-    /// (With more words, each is read whole for the others anyway.)
-    async fn anywhere_ids(
-        &self,
-        filter: &CustomerQuery,
-        search: &Search,
-        cap: Option<u64>,
-    ) -> Result<Vec<i64>> {
-        if let (Some(cap), [word]) = (cap, search.words.as_slice()) {
-            let mut words = search.corrections[0].clone();
-            if let [token] = word.tokens.as_slice() {
-                words.extend(typo::completions(self.pool(), token, COMPLETIONS).await?);
-            }
-            let whole = [word.whole_expr(&words)];
-            let ids = self.anywhere_ids_of(filter, &whole, Some(cap)).await?;
-            if ids.len() as u64 >= cap {
-                return Ok(ids);
+        if let Some(whole) = self.whole_words(search).await? {
+            if self.anywhere_ids(filter, &whole, Some(cap)).await?.len() as u64 >= cap {
+                return Ok(Total { n: cap, lower_bound: true });
             }
         }
-        self.anywhere_ids_of(filter, &search.exprs, cap).await
+        let n = self.anywhere_ids(filter, &search.exprs, Some(cap)).await?.len();
+        Ok(Total { n: n as u64, lower_bound: at_cap(n, Some(cap)) })
     }
 
-    async fn anywhere_ids_of(
+    /// For a single word, the expression of some of its matches that FTS5 reads lazily:
+    /// whole words — as typed, its first completions in the typo vocabulary, its
+    /// corrections — where a prefix (no prefix index in `customer_search`) makes it merge
+    /// every matching word's whole doclist first (~15 ms for a word in 200k timeline
+    /// documents). Their matches are a subset, so when they are enough the rest need not be
+    /// read. (With more words, each is read whole for the others anyway: `None`.)
+    async fn whole_words(&self, search: &Search) -> Result<Option<[String; 1]>> {
+        let [word] = search.words.as_slice() else { return Ok(None) };
+        let mut words = search.corrections[0].clone();
+        if let [token] = word.tokens.as_slice() {
+            words.extend(typo::completions(self.pool(), token, COMPLETIONS).await?);
+        }
+        Ok(Some([word.whole_expr(&words)]))
+    }
+
+    /// Live customers (under `filter`) matching every one of `exprs` anywhere (the timeline
+    /// included; each may match in a different document), in rowid order, up to `cap`.
+    /// Driven by the first expression's matches as the index yields them.
+    async fn anywhere_ids(
         &self,
         filter: &CustomerQuery,
         exprs: &[String],
@@ -354,26 +380,6 @@ impl Store {
         Ok(q.fetch_one(self.pool()).await?.max(0) as u64)
     }
 
-    fn collect(
-        &self,
-        rows: Vec<sqlx::sqlite::SqliteRow>,
-        stage: u8,
-        search: &Search,
-        found: &mut Vec<Candidate>,
-        seen: &mut HashSet<i64>,
-    ) -> Result<()> {
-        for r in rows {
-            let rowid: i64 = r.get("rid");
-            if !seen.insert(rowid) {
-                continue;
-            }
-            let name: String = r.get("display_name");
-            let tier = if stage == 0 { name_tier(&name, search).unwrap_or(2) } else { stage };
-            found.push(Candidate { rowid, tier, last: r.get("last_contacted_at"), name });
-        }
-        Ok(())
-    }
-
     /// Up to `limit` customers matching `q`, best first, with where each matched (the
     /// CLI's `search`). An empty or unsearchable `q` finds nothing.
     pub async fn search(&self, q: &str, limit: u32) -> Result<(Vec<SearchHit>, u64)> {
@@ -410,10 +416,32 @@ impl Store {
     }
 }
 
+/// Whether `n` matches reached `cap` (so there may be more).
+fn at_cap(n: usize, cap: Option<u64>) -> bool {
+    cap.is_some_and(|c| n as u64 >= c)
+}
+
 /// Whether `filter` narrows the list beyond the search (stage, kind, owner, tag).
 fn has_filters(filter: &CustomerQuery) -> bool {
     let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
     filter.stage.is_some() || filter.kind.is_some() || !blank(&filter.owner) || !blank(&filter.tag)
+}
+
+/// Adds the customers of `rows` not seen yet, in tier `tier(name)`.
+fn collect(
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+    tier: impl Fn(&str) -> u8,
+    found: &mut Vec<Candidate>,
+    seen: &mut HashSet<i64>,
+) {
+    for r in rows {
+        let rowid: i64 = r.get("rid");
+        if !seen.insert(rowid) {
+            continue;
+        }
+        let name: String = r.get("display_name");
+        found.push(Candidate { rowid, tier: tier(&name), last: r.get("last_contacted_at"), name });
+    }
 }
 
 fn finish(mut found: Vec<Candidate>, complete: bool) -> Ranked {
