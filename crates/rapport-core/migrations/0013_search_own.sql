@@ -1,13 +1,14 @@
 -- Search as you type: the customers' own fields (slot 0 of `customer_search`, migration 7)
 -- indexed a second time on their own, keyed by the customer's rowid, with prefix indexes
--- for one to three characters. The best matches (name, then the other own fields) and most
--- counts are then found in this small index (about 4% of the timeline's), read lazily, and
--- a one-letter prefix is one doclist instead of a merge of every word starting with it.
+-- for one to four characters. The best matches (name, then the other own fields) and most
+-- counts are then found in this index of one small document per customer (no timeline),
+-- read lazily: a prefix of up to four characters is one doclist instead of a merge of the
+-- whole doclist of every word starting with it (which FTS5 does before the first row).
 -- `customer_search` still holds everything (a word may match in the timeline); this one is
 -- a cache of its slot 0, kept by the same kind of triggers.
 CREATE VIRTUAL TABLE customer_own_search USING fts5 (
     name, company, emails, phones, notes, tags,
-    content = '', contentless_delete = 1, prefix = '1 2 3',
+    content = '', contentless_delete = 1, prefix = '1 2 3 4',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 

@@ -157,20 +157,15 @@ impl Store {
     ) -> Result<(Ranked, Total)> {
         let mut found: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
-        // 1. The own-fields index (small, read lazily): all words in the customer's own
-        // fields. If they all fit, the name decides their tier; if not, the name matches
-        // come first (a query of their own), then the others. Most searches end here.
-        let own = self.own_rows(filter, search, query::OWN_COLUMNS, CANDIDATES + 1).await?;
-        if own.len() <= CANDIDATES {
-            collect(own, |name| name_tier(name, search).unwrap_or(3), &mut found, &mut seen);
-        } else {
-            let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
-            collect(name, |name| name_tier(name, search).unwrap_or(2), &mut found, &mut seen);
-            if found.len() <= CANDIDATES {
-                let limit = CANDIDATES + 1 + found.len();
-                let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
-                collect(own, |_| 3, &mut found, &mut seen);
-            }
+        // 1. The own-fields index (small, read lazily): all words in the name — for a
+        // broad word that fills the candidates, with one query — else all in the customer's
+        // own fields, where the name decides the tier. Most searches end here.
+        let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
+        collect(name, |name| name_tier(name, search).unwrap_or(2), &mut found, &mut seen);
+        if found.len() <= CANDIDATES {
+            let limit = CANDIDATES + 1 + found.len();
+            let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
+            collect(own, |_| 3, &mut found, &mut seen);
         }
         if found.len() > CANDIDATES {
             let total = match cap {
