@@ -157,15 +157,22 @@ impl Store {
     ) -> Result<(Ranked, Total)> {
         let mut found: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
-        // 1. The own-fields index (small, read lazily): all words in the name — for a
-        // broad word that fills the candidates, with one query — else all in the customer's
-        // own fields, where the name decides the tier. Most searches end here.
-        let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
-        collect(name, |name| name_tier(name, search).unwrap_or(2), &mut found, &mut seen);
-        if found.len() <= CANDIDATES {
-            let limit = CANDIDATES + 1 + found.len();
-            let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
-            collect(own, |_| 3, &mut found, &mut seen);
+        // 1. The own-fields index (small, read lazily): all words in the customer's own
+        // fields. When they fit the candidates (one query, of the index alone), the name
+        // decides their tier; when not, all words in the name come first, then the others.
+        // Most searches end here.
+        let own = self.own_ids(search, CANDIDATES + 1).await?;
+        if own.len() <= CANDIDATES {
+            let rows = self.candidate_rows(&own, Some(filter)).await?;
+            collect(rows, |name| name_tier(name, search).unwrap_or(3), &mut found, &mut seen);
+        } else {
+            let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
+            collect(name, |name| name_tier(name, search).unwrap_or(2), &mut found, &mut seen);
+            if found.len() <= CANDIDATES {
+                let limit = CANDIDATES + 1 + found.len();
+                let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
+                collect(own, |_| 3, &mut found, &mut seen);
+            }
         }
         if found.len() > CANDIDATES {
             let total = match cap {
@@ -216,7 +223,7 @@ impl Store {
         // Every own match was collected above (their list was not cut short, or the
         // candidates would be full), so these matched only with the timeline's help.
         if !rest.is_empty() {
-            let rows = self.candidate_rows(&rest).await?;
+            let rows = self.candidate_rows(&rest, None).await?;
             collect(rows, |_| 4, &mut found, &mut seen);
         }
         let complete =
@@ -337,14 +344,39 @@ impl Store {
         Ok(sqlx::query_scalar_with(&sql, args).fetch_all(self.pool()).await?)
     }
 
-    /// The ranking columns of `rowids` (our own integers, so they go into the SQL as text).
-    async fn candidate_rows(&self, rowids: &[i64]) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+    /// The ranking columns of those of `rowids` that are live and pass `filter`'s other
+    /// filters (the rowids are our own integers, so they go into the SQL as text).
+    async fn candidate_rows(
+        &self,
+        rowids: &[i64],
+        filter: Option<&CustomerQuery>,
+    ) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+        if rowids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = SqliteArguments::default();
+        let cond = match filter {
+            Some(f) => conditions(f, None, &mut args)?,
+            None => "1".to_string(),
+        };
         let list = rowids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at FROM customers c
-             WHERE c.rowid IN ({list}) ORDER BY c.rowid"
+             WHERE c.rowid IN ({list}) AND {cond} ORDER BY c.rowid"
         );
-        Ok(sqlx::query(&sql).fetch_all(self.pool()).await?)
+        Ok(sqlx::query_with(&sql, args).fetch_all(self.pool()).await?)
+    }
+
+    /// Up to `limit` customers (deleted ones too) with every word in their own fields, in
+    /// rowid order, from the own-fields index alone.
+    async fn own_ids(&self, search: &Search, limit: usize) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT rowid FROM customer_own_search WHERE customer_own_search MATCH ? LIMIT ?",
+        )
+        .bind(query::all_of(&search.exprs, Some(query::OWN_COLUMNS)))
+        .bind(limit as i64)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// How many customers match, exactly. Without other filters, counted in the index
