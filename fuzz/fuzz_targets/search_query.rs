@@ -77,6 +77,8 @@ fuzz_target!(|data: &[u8]| {
         }
         // Corrections are real index terms in the app; here any text, to test the quoting.
         let fixes: Vec<String> = text.split('\n').take(3).map(str::to_string).collect();
+        // The whole-word form a single word is first tried as (completions are real terms).
+        check(&w.whole_expr(&fixes));
         exprs.push(w.expr(&fixes));
     }
     if exprs.is_empty() {

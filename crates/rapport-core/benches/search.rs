@@ -2,7 +2,9 @@
 //! entries): `customer_page` with a query (best matches first, the first page of 50 and the
 //! total, typo tolerance included) against the same words as a bare FTS5 prefix match
 //! without ranking (`SELECT DISTINCT rowid / 128 … MATCH '"w1"* AND "w2"*' LIMIT 50`), in the
-//! same run on the same data. DESIGN §7 target: p99 ≤ 10 ms per keystroke.
+//! same run on the same data. DESIGN §7 target: p99 ≤ 10 ms per keystroke. Per query: p50
+//! and p99 of both, their ratios, whether our p99 is within the target, and the total (`+`:
+//! a lower bound, where the list stopped counting).
 //!
 //! Run: `RAPPORT_BENCH_DIR=~/.cache/rapport-bench/core-100k cargo bench -p rapport-core --bench search`
 //! (the store is generated once, in about two minutes, and reused by later runs; the
@@ -28,6 +30,8 @@ const QUERIES: &[(&str, &str)] = &[
     ("name", "Sofia Lindqvist"),
     ("timeline word", "damaged"),
     ("timeline word", "samples"),
+    // A long prefix of a frequent timeline word (no prefix index at 5 characters).
+    ("timeline pfx", "sampl"),
     ("typo", "dubios"),
     ("typo", "lindqvsit"),
     ("two words", "anna mül"),
@@ -35,9 +39,12 @@ const QUERIES: &[(&str, &str)] = &[
     ("no match", "zzyzx"),
 ];
 
-fn line(label: &str, q: &str, ours: &Stats, bare: &Stats, total: u64, top: &str) {
+/// DESIGN §7: per keystroke, p99 at most this many milliseconds.
+const TARGET_P99_MS: f64 = 10.0;
+
+fn line(label: &str, q: &str, ours: &Stats, bare: &Stats, total: &str, top: &str) {
     println!(
-        "{:<14} {:<18} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.1}x {:>7.1}x {:>7}  {}",
+        "{:<14} {:<18} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.1}x {:>7.1}x {:>5} {:>7}  {}",
         label,
         format!("{q:?}"),
         ours.p50,
@@ -46,6 +53,7 @@ fn line(label: &str, q: &str, ours: &Stats, bare: &Stats, total: u64, top: &str)
         bare.p99,
         ours.p50 / bare.p50.max(0.001),
         ours.p99 / bare.p99.max(0.001),
+        if ours.p99 <= TARGET_P99_MS { "yes" } else { "NO" },
         total,
         top
     );
@@ -64,11 +72,21 @@ async fn main() {
     println!("typo vocabulary: {terms} words");
     println!();
     println!(
-        "{:<14} {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  first hits",
-        "kind", "query", "p50 ms", "p99 ms", "bare p50", "bare p99", "p50 x", "p99 x", "total"
+        "{:<14} {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>5} {:>7}  first hits",
+        "kind",
+        "query",
+        "p50 ms",
+        "p99 ms",
+        "bare p50",
+        "bare p99",
+        "p50 x",
+        "p99 x",
+        "<=10",
+        "total"
     );
     println!("{}", "-".repeat(120));
     let (mut all_ours, mut all_bare) = (Vec::new(), Vec::new());
+    let mut within = 0;
     for &(label, q) in QUERIES {
         let filter = CustomerQuery { query: Some(q.into()), limit: 50, ..Default::default() };
         let samples = |all: &mut Vec<Duration>, s: Vec<Duration>| all.extend(s.iter().copied());
@@ -89,17 +107,24 @@ async fn main() {
         .await;
         samples(&mut all_bare, bare_samples);
         let top: Vec<&str> = page.items.iter().take(3).map(|c| c.display_name.as_str()).collect();
-        line(label, q, &ours, &bare, page.total, &top.join(", "));
+        let total = format!("{}{}", page.total, if page.total_is_lower_bound { "+" } else { "" });
+        within += usize::from(ours.p99 <= TARGET_P99_MS);
+        line(label, q, &ours, &bare, &total, &top.join(", "));
     }
     let (ours, bare) = (stats(all_ours), stats(all_bare));
     println!("{}", "-".repeat(120));
-    line("all queries", "", &ours, &bare, 0, "");
+    line("all queries", "", &ours, &bare, "", "");
     println!();
     println!(
-        "p99 over every query: {:.2} ms ranked vs {:.2} ms bare ({:.1}x); target p99 <= 10 ms",
+        "p99 over every query: {:.2} ms ranked vs {:.2} ms bare ({:.1}x); target p99 <= {TARGET_P99_MS} ms",
         ours.p99,
         bare.p99,
         ours.p99 / bare.p99.max(0.001)
+    );
+    println!(
+        "summary: {within} of {} queries within the target (p99 <= {TARGET_P99_MS} ms); \
+         totals with + are lower bounds (the count stops there)",
+        QUERIES.len()
     );
     store.close().await;
 }

@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_merge.sql")),
     (11, include_str!("../migrations/0011_erasure.sql")),
     (12, include_str!("../migrations/0012_search.sql")),
+    (13, include_str!("../migrations/0013_search_own.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

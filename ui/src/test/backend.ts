@@ -41,7 +41,7 @@ export function customerPages(n: number): Handler {
     for (let i = q.offset; i < Math.min(n, q.offset + q.limit); i++) {
       items.push(customer({ id: `c${i}`, display_name: `Customer ${i}` }));
     }
-    return { items, total: n, offset: q.offset };
+    return { items, total: n, total_is_lower_bound: false, offset: q.offset };
   };
 }
 

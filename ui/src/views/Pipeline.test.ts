@@ -190,7 +190,7 @@ describe("New deal", () => {
   it("shows what is missing, then adds the deal to its column", async () => {
     const grace = customer({ id: "g", display_name: "Grace Hopper" });
     await render({
-      list_customers: () => ({ items: [grace], total: 1, offset: 0 }),
+      list_customers: () => ({ items: [grace], total: 1, total_is_lower_bound: false, offset: 0 }),
       add_deal: ({ input }) => {
         const i = input as { title: string; stage: string; value: { minor: number } };
         return deal({

@@ -43,11 +43,20 @@ pub type CustomerFilter = CustomerQuery;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CustomerPage {
     pub items: Vec<CustomerSummary>,
-    /// How many customers match the filter (on every page, not just this one).
+    /// How many customers match the filter (on every page, not just this one); with
+    /// `total_is_lower_bound`, at least this many.
     #[ts(type = "number")]
     pub total: u64,
+    /// A search counts its matches only up to a round number past the end of the page
+    /// asked for ([`COUNT_STEP`] and its multiples: "1,000+"), so a broad word costs no
+    /// more than a narrow one. Asking for later pages raises the bound.
+    pub total_is_lower_bound: bool,
     pub offset: u32,
 }
+
+/// A search's total is exact below this many matches; past it, a lower bound at the next
+/// multiple of it beyond the page.
+pub const COUNT_STEP: u64 = 1_000;
 
 /// What the list's filters can choose from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -112,12 +121,19 @@ fn page_limit(filter: &CustomerQuery) -> u32 {
     }
 }
 
+/// How far a search's page counts: the first multiple of [`COUNT_STEP`] past the page's
+/// end, so the count also says whether there is a next page.
+fn count_cap(filter: &CustomerQuery) -> u64 {
+    let end = u64::from(filter.offset) + u64::from(page_limit(filter));
+    (end / COUNT_STEP + 1) * COUNT_STEP
+}
+
 impl Store {
     /// One page of customers matching `filter`: in name order, or best match first when
     /// it has a search (see `customers/search.rs`).
     pub async fn list_customers(&self, filter: &CustomerFilter) -> Result<Vec<CustomerSummary>> {
         match self.prepare_search(filter.query.as_deref()).await? {
-            Some(search) => Ok(self.search_page(filter, &search).await?.1),
+            Some(search) => Ok(self.search_page(filter, &search, Some(count_cap(filter))).await?.1),
             None => self.name_page(filter).await,
         }
     }
@@ -140,13 +156,15 @@ impl Store {
     }
 
     /// A page of a search: the ranked candidates, then (if there are more matches than
-    /// were ranked) the rest in name order. Returns the rowids, the summaries and the total.
+    /// were ranked) the rest in name order. Returns the rowids, the summaries and the total
+    /// (counted up to `cap`, if given).
     pub(crate) async fn search_page(
         &self,
         filter: &CustomerFilter,
         search: &search::Search,
-    ) -> Result<(Vec<i64>, Vec<CustomerSummary>, u64)> {
-        let (ranked, total) = self.rank(filter, search).await?;
+        cap: Option<u64>,
+    ) -> Result<(Vec<i64>, Vec<CustomerSummary>, search::Total)> {
+        let (ranked, total) = self.rank(filter, search, cap).await?;
         let (offset, limit) = (filter.offset as usize, page_limit(filter) as usize);
         let mut rowids: Vec<i64> = ranked.rowids.iter().copied().skip(offset).take(limit).collect();
         if !ranked.complete && rowids.len() < limit {
@@ -210,12 +228,21 @@ impl Store {
     pub async fn customer_page(&self, filter: &CustomerFilter) -> Result<CustomerPage> {
         let (items, total) = match self.prepare_search(filter.query.as_deref()).await? {
             Some(search) => {
-                let (_, items, total) = self.search_page(filter, &search).await?;
+                let (_, items, total) =
+                    self.search_page(filter, &search, Some(count_cap(filter))).await?;
                 (items, total)
             }
-            None => (self.name_page(filter).await?, self.count_matching(filter, None).await?),
+            None => {
+                let n = self.count_matching(filter, None).await?;
+                (self.name_page(filter).await?, search::Total { n, lower_bound: false })
+            }
         };
-        Ok(CustomerPage { items, total, offset: filter.offset })
+        Ok(CustomerPage {
+            items,
+            total: total.n,
+            total_is_lower_bound: total.lower_bound,
+            offset: filter.offset,
+        })
     }
 
     pub async fn customer_facets(&self) -> Result<CustomerFacets> {

@@ -19,7 +19,7 @@ use crate::dates::PersonalDate;
 pub use detail::CustomerDetail;
 pub(crate) use edit::column;
 pub use edit::EDITABLE_FIELDS;
-pub use list::{CustomerFacets, CustomerFilter, CustomerPage, CustomerQuery};
+pub use list::{CustomerFacets, CustomerFilter, CustomerPage, CustomerQuery, COUNT_STEP};
 pub(crate) use write::{add_tag, insert, remove_tag, write_contact_points};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -6,13 +6,15 @@
 //! one or two typos (`crate::search::typo`). Best first, on a bounded candidate set
 //! (ranking every match costs ~1 s at 1M rows, DESIGN §9): at most [`CANDIDATES`]
 //! customers — every match if they fit, else gathered in tiers (all words in the name, then
-//! all in the customer's own fields, then anywhere) — ordered by
+//! all in the customer's own fields, both from the small own-fields index of migration 13,
+//! then anywhere) — ordered by
 //! 1. where: name (an exact word, then a word prefix, then a typo-corrected word), then the
 //!    other own fields (company, emails, phones, tags, notes), then the timeline;
 //! 2. recency (last contact, newest first), then name.
 //!
 //! When more customers match than the bound, the ranked ones come first and the rest follow
-//! in name order.
+//! in name order. The list counts matches only up to a cap (see `CustomerPage`), so a
+//! broad word stops early instead of being read whole.
 
 use std::collections::HashSet;
 
@@ -29,6 +31,9 @@ use crate::store::Store;
 
 /// How many matching customers are ranked at most.
 pub const CANDIDATES: usize = 300;
+
+/// How many whole words a prefix is first tried as (see `anywhere_ids`).
+const COMPLETIONS: usize = 8;
 
 /// A prepared search: the words, and each word's FTS5 expression (corrections included).
 #[derive(Debug, Clone)]
@@ -70,6 +75,13 @@ pub struct SearchHit {
     pub customer: super::CustomerSummary,
     /// Where the words matched (any word), in the order of [`MatchField`].
     pub matched_in: Vec<MatchField>,
+}
+
+/// How many customers match: `n`, or at least `n` when `lower_bound`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Total {
+    pub n: u64,
+    pub lower_bound: bool,
 }
 
 /// The candidates, best first; `complete` when they are every match.
@@ -135,106 +147,247 @@ impl Store {
     }
 
     /// The best matching customers under `filter`'s other filters (see the module doc),
-    /// and how many match in all.
+    /// and how many match: exactly, or with `cap`, at least `cap` once that many are found
+    /// (counting stops there).
     pub(crate) async fn rank(
         &self,
         filter: &CustomerQuery,
         search: &Search,
-    ) -> Result<(Ranked, u64)> {
-        let total = self.count_search(filter, search).await?;
+        cap: Option<u64>,
+    ) -> Result<(Ranked, Total)> {
         let mut found: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
-        if total as usize <= CANDIDATES {
-            // Every match is ranked: fetch them all, then tell own-field matches from
-            // timeline-only ones with one FTS query (no row lookups).
-            let rows = self.anywhere(filter, search, CANDIDATES + 1).await?;
-            let list = rows.iter().map(|r| r.get::<i64, _>("rid").to_string()).collect::<Vec<_>>();
-            let own: HashSet<i64> = if list.is_empty() {
-                HashSet::new()
-            } else {
-                let sql = format!(
-                    "SELECT r FROM (SELECT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?)
-                     WHERE r IN ({})",
-                    list.join(", ")
-                );
-                sqlx::query_scalar(&sql)
-                    .bind(query::all_of(&search.exprs, Some(query::OWN_COLUMNS)))
-                    .fetch_all(self.pool())
-                    .await?
-                    .into_iter()
-                    .collect()
-            };
-            let complete = rows.len() <= CANDIDATES;
-            for r in rows {
-                let rowid: i64 = r.get("rid");
-                let name: String = r.get("display_name");
-                let tier =
-                    if own.contains(&rowid) { name_tier(&name, search).unwrap_or(3) } else { 4 };
-                if seen.insert(rowid) {
-                    found.push(Candidate { rowid, tier, last: r.get("last_contacted_at"), name });
+        // 1. The own-fields index (small, read lazily): all words in the customer's own
+        // fields. When they fit the candidates (one query, of the index alone), the name
+        // decides their tier; when not, all words in the name come first, then the others.
+        // Most searches end here.
+        let own = self.own_ids(search, CANDIDATES + 1).await?;
+        if own.len() <= CANDIDATES {
+            let rows = self.candidate_rows(&own, Some(filter)).await?;
+            collect(rows, |name| name_tier(name, search).unwrap_or(3), &mut found, &mut seen);
+        } else {
+            let name = self.own_rows(filter, search, "name", CANDIDATES + 1).await?;
+            collect(name, |name| name_tier(name, search).unwrap_or(2), &mut found, &mut seen);
+            if found.len() <= CANDIDATES {
+                let limit = CANDIDATES + 1 + found.len();
+                let own = self.own_rows(filter, search, query::OWN_COLUMNS, limit).await?;
+                collect(own, |_| 3, &mut found, &mut seen);
+            }
+        }
+        if found.len() > CANDIDATES {
+            let total = match cap {
+                Some(cap) if self.count_own(filter, search, cap).await? >= cap => {
+                    Total { n: cap, lower_bound: true }
                 }
-            }
-            return Ok((finish(found, complete), if complete { seen.len() as u64 } else { total }));
+                Some(cap) => self.count_anywhere(filter, search, cap).await?,
+                None => Total { n: self.count_search(filter, search).await?, lower_bound: false },
+            };
+            return Ok((finish(found, false), total));
         }
-        // More than the bound: take candidates tier by tier — all words in the name, then in
-        // the customer's own fields (one FTS query each over the customers' own documents),
-        // then anywhere.
-        for (stage, columns) in [(0u8, "name"), (3, query::OWN_COLUMNS)] {
-            let mut args = SqliteArguments::default();
-            push_arg(&mut args, query::all_of(&search.exprs, Some(columns)))?;
-            let cond = conditions(filter, None, &mut args)?;
-            push_arg(&mut args, (CANDIDATES + 1) as i64)?;
-            let sql = format!(
-                "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at
-                 FROM (SELECT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?) m
-                 CROSS JOIN customers c ON c.rowid = m.r WHERE {cond} LIMIT ?"
-            );
-            let rows = sqlx::query_with(&sql, args).fetch_all(self.pool()).await?;
-            self.collect(rows, stage, search, &mut found, &mut seen)?;
-            if found.len() > CANDIDATES {
-                return Ok((finish(found, false), total));
+        // 2. Fewer own matches than candidates: the timeline too. Which customers become
+        // candidates must not depend on the cap (pages asked with different caps must rank
+        // alike), so they are the first `limit` matches of the whole words if there are
+        // that many, else of the prefixes; the count reads on from there, up to the cap.
+        let limit = CANDIDATES + 1 + found.len();
+        let fetch = cap.map(|c| c.max(limit as u64));
+        let whole = self.whole_words(search).await?;
+        let mut matches = None;
+        if let Some(whole) = &whole {
+            let ids = self.anywhere_ids(filter, whole, fetch).await?;
+            if ids.len() >= limit {
+                let total = match cap {
+                    Some(cap) if ids.len() as u64 >= cap => Total { n: cap, lower_bound: true },
+                    _ => {
+                        let all = self.anywhere_ids(filter, &search.exprs, cap).await?;
+                        Total { n: all.len() as u64, lower_bound: at_cap(all.len(), cap) }
+                    }
+                };
+                matches = Some((ids, total));
             }
         }
-        let rows = self.anywhere(filter, search, CANDIDATES + 1 + found.len()).await?;
-        self.collect(rows, 4, search, &mut found, &mut seen)?;
-        Ok((finish(found, false), total))
+        let (ids, total) = match matches {
+            Some(m) => m,
+            None => {
+                let ids = self.anywhere_ids(filter, &search.exprs, fetch).await?;
+                let total = Total { n: ids.len() as u64, lower_bound: at_cap(ids.len(), cap) };
+                (ids, total)
+            }
+        };
+        let rest: Vec<i64> = ids
+            .iter()
+            .take(limit)
+            .copied()
+            .filter(|r| !seen.contains(r))
+            .take(CANDIDATES + 1 - found.len())
+            .collect();
+        // Every own match was collected above (their list was not cut short, or the
+        // candidates would be full), so these matched only with the timeline's help.
+        if !rest.is_empty() {
+            let rows = self.candidate_rows(&rest, None).await?;
+            collect(rows, |_| 4, &mut found, &mut seen);
+        }
+        let complete =
+            !total.lower_bound && found.len() as u64 >= total.n && found.len() <= CANDIDATES;
+        Ok((finish(found, complete), total))
     }
 
-    /// Up to `limit` customers matching every word anywhere (the timeline included; each
-    /// word may match in a different document). Driven by the first word's matches as the
-    /// index yields them, so a broad word stops at `limit` instead of being read whole.
-    async fn anywhere(
+    /// Up to `limit` live customers (under `filter`) with every word in `columns` of their
+    /// own document, as the own-fields index yields them.
+    async fn own_rows(
         &self,
         filter: &CustomerQuery,
         search: &Search,
+        columns: &str,
         limit: usize,
     ) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
         let mut args = SqliteArguments::default();
-        push_arg(&mut args, search.exprs[0].clone())?;
-        let cond = conditions(filter, Some(&search.exprs[1..]), &mut args)?;
+        push_arg(&mut args, query::all_of(&search.exprs, Some(columns)))?;
+        let cond = conditions(filter, None, &mut args)?;
         push_arg(&mut args, limit as i64)?;
         let sql = format!(
             "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at
-             FROM (SELECT DISTINCT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?) m
+             FROM (SELECT rowid AS r FROM customer_own_search WHERE customer_own_search MATCH ?) m
              CROSS JOIN customers c ON c.rowid = m.r WHERE {cond} LIMIT ?"
         );
         Ok(sqlx::query_with(&sql, args).fetch_all(self.pool()).await?)
     }
 
-    /// How many customers match. Without other filters, counted in the index alone (the
-    /// customers' rows are read only for the few deleted ones), which for a broad word is
-    /// several times cheaper than looking up every match.
+    /// How many live customers (under `filter`) have every word in their own fields, up
+    /// to `cap`. Without other filters, in the index alone (deleted customers are few and
+    /// come from their own index).
+    async fn count_own(&self, filter: &CustomerQuery, search: &Search, cap: u64) -> Result<u64> {
+        let mut args = SqliteArguments::default();
+        push_arg(&mut args, query::all_of(&search.exprs, Some(query::OWN_COLUMNS)))?;
+        let sql = if has_filters(filter) {
+            let cond = conditions(filter, None, &mut args)?;
+            format!(
+                "SELECT count(*) FROM (SELECT 1
+                 FROM (SELECT rowid AS r FROM customer_own_search WHERE customer_own_search MATCH ?) m
+                 CROSS JOIN customers c ON c.rowid = m.r WHERE {cond} LIMIT ?)"
+            )
+        } else {
+            "SELECT count(*) FROM (SELECT 1 FROM customer_own_search WHERE customer_own_search MATCH ?
+             AND rowid NOT IN (SELECT rowid FROM customers WHERE deleted_at IS NOT NULL) LIMIT ?)"
+                .to_string()
+        };
+        push_arg(&mut args, cap as i64)?;
+        let n: i64 = sqlx::query_scalar_with(&sql, args).fetch_one(self.pool()).await?;
+        Ok(n as u64)
+    }
+
+    /// How many customers match anywhere, up to `cap` (see [`Store::rank`]).
+    async fn count_anywhere(
+        &self,
+        filter: &CustomerQuery,
+        search: &Search,
+        cap: u64,
+    ) -> Result<Total> {
+        if let Some(whole) = self.whole_words(search).await? {
+            if self.anywhere_ids(filter, &whole, Some(cap)).await?.len() as u64 >= cap {
+                return Ok(Total { n: cap, lower_bound: true });
+            }
+        }
+        let n = self.anywhere_ids(filter, &search.exprs, Some(cap)).await?.len();
+        Ok(Total { n: n as u64, lower_bound: at_cap(n, Some(cap)) })
+    }
+
+    /// For a single word, the expression of some of its matches that FTS5 reads lazily:
+    /// whole words — as typed, its first completions in the typo vocabulary, its
+    /// corrections — where a prefix (no prefix index in `customer_search`) makes it merge
+    /// every matching word's whole doclist first (~15 ms for a word in 200k timeline
+    /// documents). Their matches are a subset, so when they are enough the rest need not be
+    /// read. (With more words, each is read whole for the others anyway: `None`.)
+    async fn whole_words(&self, search: &Search) -> Result<Option<[String; 1]>> {
+        let [word] = search.words.as_slice() else { return Ok(None) };
+        let mut words = search.corrections[0].clone();
+        if let [token] = word.tokens.as_slice() {
+            words.extend(typo::completions(self.pool(), token, COMPLETIONS).await?);
+        }
+        Ok(Some([word.whole_expr(&words)]))
+    }
+
+    /// Live customers (under `filter`) matching every one of `exprs` anywhere (the timeline
+    /// included; each may match in a different document), in rowid order, up to `cap`.
+    /// Driven by the first expression's matches as the index yields them.
+    async fn anywhere_ids(
+        &self,
+        filter: &CustomerQuery,
+        exprs: &[String],
+        cap: Option<u64>,
+    ) -> Result<Vec<i64>> {
+        let mut args = SqliteArguments::default();
+        push_arg(&mut args, exprs[0].clone())?;
+        let limit = cap.map_or(-1, |c| c as i64);
+        let sql = if has_filters(filter) {
+            let cond = conditions(filter, Some(&exprs[1..]), &mut args)?;
+            format!(
+                "SELECT c.rowid
+                 FROM (SELECT DISTINCT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?) m
+                 CROSS JOIN customers c ON c.rowid = m.r WHERE {cond} LIMIT ?"
+            )
+        } else {
+            let mut sql = String::from(
+                "SELECT DISTINCT rowid / 128 AS r FROM customer_search WHERE customer_search MATCH ?",
+            );
+            for e in &exprs[1..] {
+                sql.push_str(
+                    " AND r IN (SELECT rowid / 128 FROM customer_search WHERE customer_search MATCH ?)",
+                );
+                push_arg(&mut args, e.clone())?;
+            }
+            sql.push_str(
+                " AND r NOT IN (SELECT rowid FROM customers WHERE deleted_at IS NOT NULL) LIMIT ?",
+            );
+            sql
+        };
+        push_arg(&mut args, limit)?;
+        Ok(sqlx::query_scalar_with(&sql, args).fetch_all(self.pool()).await?)
+    }
+
+    /// The ranking columns of those of `rowids` that are live and pass `filter`'s other
+    /// filters (the rowids are our own integers, so they go into the SQL as text).
+    async fn candidate_rows(
+        &self,
+        rowids: &[i64],
+        filter: Option<&CustomerQuery>,
+    ) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+        if rowids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = SqliteArguments::default();
+        let cond = match filter {
+            Some(f) => conditions(f, None, &mut args)?,
+            None => "1".to_string(),
+        };
+        let list = rowids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT c.rowid AS rid, c.display_name, c.last_contacted_at FROM customers c
+             WHERE c.rowid IN ({list}) AND {cond} ORDER BY c.rowid"
+        );
+        Ok(sqlx::query_with(&sql, args).fetch_all(self.pool()).await?)
+    }
+
+    /// Up to `limit` customers (deleted ones too) with every word in their own fields, in
+    /// rowid order, from the own-fields index alone.
+    async fn own_ids(&self, search: &Search, limit: usize) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT rowid FROM customer_own_search WHERE customer_own_search MATCH ? LIMIT ?",
+        )
+        .bind(query::all_of(&search.exprs, Some(query::OWN_COLUMNS)))
+        .bind(limit as i64)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// How many customers match, exactly. Without other filters, counted in the index
+    /// alone (the customers' rows are read only for the few deleted ones), which for a
+    /// broad word is several times cheaper than looking up every match.
     pub(crate) async fn count_search(
         &self,
         filter: &CustomerQuery,
         search: &Search,
     ) -> Result<u64> {
-        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
-        if filter.stage.is_some()
-            || filter.kind.is_some()
-            || !blank(&filter.owner)
-            || !blank(&filter.tag)
-        {
+        if has_filters(filter) {
             return self.count_matching(filter, Some(&search.exprs)).await;
         }
         let sets = vec![
@@ -254,26 +407,6 @@ impl Store {
         Ok(q.fetch_one(self.pool()).await?.max(0) as u64)
     }
 
-    fn collect(
-        &self,
-        rows: Vec<sqlx::sqlite::SqliteRow>,
-        stage: u8,
-        search: &Search,
-        found: &mut Vec<Candidate>,
-        seen: &mut HashSet<i64>,
-    ) -> Result<()> {
-        for r in rows {
-            let rowid: i64 = r.get("rid");
-            if !seen.insert(rowid) {
-                continue;
-            }
-            let name: String = r.get("display_name");
-            let tier = if stage == 0 { name_tier(&name, search).unwrap_or(2) } else { stage };
-            found.push(Candidate { rowid, tier, last: r.get("last_contacted_at"), name });
-        }
-        Ok(())
-    }
-
     /// Up to `limit` customers matching `q`, best first, with where each matched (the
     /// CLI's `search`). An empty or unsearchable `q` finds nothing.
     pub async fn search(&self, q: &str, limit: u32) -> Result<(Vec<SearchHit>, u64)> {
@@ -281,7 +414,7 @@ impl Store {
         let Some(search) = self.prepare_search(Some(q)).await? else {
             return Ok((Vec::new(), 0));
         };
-        let (rowids, items, total) = self.search_page(&filter, &search).await?;
+        let (rowids, items, total) = self.search_page(&filter, &search, None).await?;
         let mut hits = Vec::with_capacity(items.len());
         for (rowid, customer) in rowids.into_iter().zip(items) {
             let mut matched_in = Vec::new();
@@ -306,7 +439,35 @@ impl Store {
             }
             hits.push(SearchHit { customer, matched_in });
         }
-        Ok((hits, total))
+        Ok((hits, total.n))
+    }
+}
+
+/// Whether `n` matches reached `cap` (so there may be more).
+fn at_cap(n: usize, cap: Option<u64>) -> bool {
+    cap.is_some_and(|c| n as u64 >= c)
+}
+
+/// Whether `filter` narrows the list beyond the search (stage, kind, owner, tag).
+fn has_filters(filter: &CustomerQuery) -> bool {
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    filter.stage.is_some() || filter.kind.is_some() || !blank(&filter.owner) || !blank(&filter.tag)
+}
+
+/// Adds the customers of `rows` not seen yet, in tier `tier(name)`.
+fn collect(
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+    tier: impl Fn(&str) -> u8,
+    found: &mut Vec<Candidate>,
+    seen: &mut HashSet<i64>,
+) {
+    for r in rows {
+        let rowid: i64 = r.get("rid");
+        if !seen.insert(rowid) {
+            continue;
+        }
+        let name: String = r.get("display_name");
+        found.push(Candidate { rowid, tier: tier(&name), last: r.get("last_contacted_at"), name });
     }
 }
 

@@ -180,6 +180,10 @@ impl Store {
         sqlx::query("INSERT INTO customer_search (customer_search) VALUES ('optimize')")
             .execute(ch.conn())
             .await?;
+        // The own-fields index (migration 13) too: its trigger removed the document.
+        sqlx::query("INSERT INTO customer_own_search (customer_own_search) VALUES ('optimize')")
+            .execute(ch.conn())
+            .await?;
         // The typo vocabulary keeps whole words: theirs go once the index no longer has them.
         crate::search::typo::prune_terms(ch.conn()).await?;
         ch.commit().await?;

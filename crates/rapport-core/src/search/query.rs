@@ -32,6 +32,18 @@ impl Word {
         quote(&self.text, true)
     }
 
+    /// Like [`Word::expr`], but the word as typed matched whole, not as a prefix: a
+    /// subset of its matches that FTS5 reads lazily.
+    pub fn whole_expr(&self, corrections: &[String]) -> String {
+        let whole = quote(&self.text, false);
+        if corrections.is_empty() {
+            return whole;
+        }
+        let mut parts = vec![whole];
+        parts.extend(corrections.iter().map(|t| quote(t, false)));
+        format!("({})", parts.join(" OR "))
+    }
+
     /// The word to correct typos in, if it is one plain word of letters long enough for a
     /// typo to be told from another word (4+ letters: one edit, 8+: two).
     pub fn typo_form(&self) -> Option<&str> {
@@ -122,6 +134,8 @@ mod tests {
         assert_eq!(forms, [Some("dubios".into()), None, None, None, None, Some("amelie".into())]);
         let w = &parse("dubios")[0];
         assert_eq!(w.expr(&["dubois".into()]), "(\"dubios\"* OR \"dubois\")");
+        assert_eq!(w.whole_expr(&["dubois".into()]), "(\"dubios\" OR \"dubois\")");
+        assert_eq!(parse("o'bri")[0].whole_expr(&[]), "\"o'bri\"");
         assert_eq!(all_of(&[w.phrase()], Some("name")), "name : (\"dubios\"*)");
     }
 }

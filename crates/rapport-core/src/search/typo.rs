@@ -111,6 +111,17 @@ pub async fn corrections(pool: &SqlitePool, word: &str) -> Result<Vec<String>> {
     Ok(near.into_iter().take(MAX_CORRECTIONS).map(|(_, t)| t).collect())
 }
 
+/// Up to `n` words of the vocabulary starting with `prefix` (folded), in order. Not every
+/// indexed word: the vocabulary keeps 3 to 24 letters without digits.
+pub async fn completions(pool: &SqlitePool, prefix: &str, n: usize) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?")
+        .bind(prefix)
+        .bind(prefix_end(prefix))
+        .bind(n as i64)
+        .fetch_all(pool)
+        .await?)
+}
+
 /// Moves the words of text written in this transaction into the vocabulary (called by
 /// `Change::commit`, so new words are typo-reachable as soon as the write is visible).
 pub(crate) async fn flush_pending(conn: &mut SqliteConnection) -> Result<()> {

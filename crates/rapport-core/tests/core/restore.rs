@@ -275,7 +275,7 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     store.backup(&backup).await.unwrap();
     // Make it what a backup from one schema back looks like: the newest migration's objects
     // dropped (it only creates objects) and the version before it.
-    let last = include_str!("../../migrations/0012_search.sql");
+    let last = include_str!("../../migrations/0013_search_own.sql");
     let older = rapport_core::SCHEMA_VERSION - 1;
     let created = regex_lite_objects(last);
     assert!(created.len() > 3, "{created:?}");
@@ -292,11 +292,13 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     let v: i64 =
         sqlx::query_scalar("PRAGMA user_version").fetch_one(restored.pool()).await.unwrap();
     assert_eq!(v, rapport_core::SCHEMA_VERSION);
-    let t: i64 = sqlx::query_scalar("SELECT count(*) FROM search_terms")
-        .fetch_one(restored.pool())
-        .await
-        .unwrap();
-    assert!(t > 0, "the migration ran on the restored data");
+    let t: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM customer_own_search WHERE customer_own_search MATCH 'ada'",
+    )
+    .fetch_one(restored.pool())
+    .await
+    .unwrap();
+    assert_eq!(t, 1, "the migration ran on the restored data");
     assert_eq!(backups_named(dir.path(), &format!("pre-migration-v{older}-")).len(), 1);
     restored.close().await;
 }

@@ -225,6 +225,96 @@ async fn more_matches_than_are_ranked_still_page_with_the_total() {
     store.close().await;
 }
 
+/// A page of the list for `q`.
+async fn page(
+    store: &Store,
+    q: &str,
+    offset: u32,
+    limit: u32,
+) -> rapport_core::customers::CustomerPage {
+    let query = CustomerQuery { query: Some(q.into()), offset, limit, ..Default::default() };
+    store.customer_page(&query).await.unwrap_or_else(|e| panic!("searching {q:?}: {e}"))
+}
+
+/// More matches than the list counts: its total is a lower bound at the next step past
+/// the page (exact once a page reaches that far), and the tiers hold when they are small
+/// (one name match and one note match, written last, before a thousand timeline matches).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broad_searches_count_up_to_a_bound_and_keep_the_tiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let step = rapport_core::customers::COUNT_STEP as usize;
+    let n = step + 100;
+    // First (lowest rowid; last by name), a match only by a word the typo vocabulary leaves out (digits):
+    // not among the whole words tried first, so it must page the same way whatever the cap.
+    let early = add(&store, "Zora Early", None, None).await;
+    let code = NewInteraction {
+        summary: "Samples2024".into(),
+        ..entry(early, InteractionKind::Note, at("2026-11-02T09:00:00Z"))
+    };
+    store.log_interaction(&code).await.unwrap();
+    for i in 0..n {
+        let id = add(&store, &format!("Person {i:04}"), None, None).await;
+        let met = NewInteraction {
+            summary: "Quarterly samples".into(),
+            ..entry(id, InteractionKind::Meeting, at("2026-11-01T09:00:00Z"))
+        };
+        store.log_interaction(&met).await.unwrap();
+    }
+    add(&store, "Zed Notes", Some("Bring the samples"), None).await;
+    add(&store, "Samplewood Kim", None, None).await;
+    let all = n + 3;
+
+    // While typing: the name prefix, then the note, then the timeline; counted to the step.
+    let p = page(&store, "sampl", 0, 50).await;
+    let names: Vec<&str> = p.items.iter().map(|c| c.display_name.as_str()).collect();
+    assert_eq!(names[..3], ["Samplewood Kim", "Zed Notes", "Person 0000"]);
+    assert_eq!(names.len(), 50);
+    assert_eq!((p.total, p.total_is_lower_bound), (step as u64, true));
+    // The whole word: the note first (samplewood does not start with it).
+    let p = page(&store, "samples", 0, 50).await;
+    assert_eq!(p.items[0].display_name, "Zed Notes");
+    assert_eq!((p.total, p.total_is_lower_bound), (step as u64, true));
+    // Other filters take the other path, to the same answer.
+    let q = CustomerQuery {
+        query: Some("sampl".into()),
+        kind: Some(rapport_core::customers::CustomerKind::Person),
+        limit: 50,
+        ..Default::default()
+    };
+    let filtered = store.customer_page(&q).await.unwrap();
+    assert_eq!(filtered.items[..2], page(&store, "sampl", 0, 50).await.items[..2]);
+    assert_eq!((filtered.total, filtered.total_is_lower_bound), (step as u64, true));
+
+    // Paging through: every match once; the total is exact once a page ends past the step.
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let p = page(&store, "sampl", offset, 200).await;
+        let reaches = offset as usize + 200 >= step;
+        assert_eq!(p.total_is_lower_bound, !reaches, "offset {offset}");
+        assert_eq!(p.total as usize, if reaches { all } else { step }, "offset {offset}");
+        if p.items.is_empty() {
+            break;
+        }
+        seen.extend(p.items.into_iter().map(|c| c.display_name));
+        offset += 200;
+    }
+    assert_eq!(seen.len(), all);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), all, "no customer twice across pages");
+
+    // Counting for its own sake stays exact, and so does the CLI's search.
+    let count = CustomerQuery { query: Some("sampl".into()), ..Default::default() };
+    assert_eq!(store.count_customers(&count).await.unwrap() as usize, all);
+    assert_eq!(store.search("sampl", 5).await.unwrap().1 as usize, all);
+    // A narrow search is exact.
+    let p = page(&store, "zed", 0, 50).await;
+    assert_eq!((p.total, p.total_is_lower_bound), (1, false));
+    store.close().await;
+}
+
 /// A lowercase word of 4 to 12 letters, a position in it and a replacement letter.
 fn word_and_typo() -> impl Strategy<Value = (String, usize, char)> {
     ("[a-z]{4,12}", any::<prop::sample::Index>(), prop::char::range('a', 'z')).prop_map(

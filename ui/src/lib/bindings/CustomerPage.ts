@@ -6,6 +6,13 @@ import type { CustomerSummary } from "./CustomerSummary";
  */
 export type CustomerPage = { items: Array<CustomerSummary>, 
 /**
- * How many customers match the filter (on every page, not just this one).
+ * How many customers match the filter (on every page, not just this one); with
+ * `total_is_lower_bound`, at least this many.
  */
-total: number, offset: number, };
+total: number, 
+/**
+ * A search counts its matches only up to a round number past the end of the page
+ * asked for ([`COUNT_STEP`] and its multiples: "1,000+"), so a broad word costs no
+ * more than a narrow one. Asking for later pages raises the bound.
+ */
+total_is_lower_bound: boolean, offset: number, };

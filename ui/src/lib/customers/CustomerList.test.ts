@@ -48,6 +48,24 @@ describe("CustomerList", () => {
     expect(shown[0]?.getAttribute("aria-setsize")).toBe("100000");
   });
 
+  it("says the set size is unknown while the total is a lower bound", async () => {
+    backend({
+      list_customers: () => ({
+        items: [customer({ id: "c0" })],
+        total: 1_000,
+        total_is_lower_bound: true,
+        offset: 0,
+      }),
+    });
+    const list = new CustomersState({ total: 100_000 });
+    await list.refresh();
+    await render(list);
+
+    expect(rows()[0]?.getAttribute("aria-setsize")).toBe("-1");
+    const canvas = listbox().querySelector<HTMLElement>(".canvas")!;
+    expect(canvas.style.height).toBe(`${1_000 * ROW_HEIGHT}px`);
+  });
+
   it("renders rows from the middle after a scroll, fetching their page", async () => {
     backend({ list_customers: customerPages(100_000) });
     const list = new CustomersState({ total: 100_000 });
@@ -108,6 +126,7 @@ describe("CustomerList", () => {
       list_customers: () => ({
         items: [customer({ display_name: evil, tags: [evil], owner: evil })],
         total: 1,
+        total_is_lower_bound: false,
         offset: 0,
       }),
     });
@@ -120,7 +139,9 @@ describe("CustomerList", () => {
   });
 
   it("shows the empty snippet when nothing matches", async () => {
-    backend({ list_customers: () => ({ items: [], total: 0, offset: 0 }) });
+    backend({
+      list_customers: () => ({ items: [], total: 0, total_is_lower_bound: false, offset: 0 }),
+    });
     const list = new CustomersState({ total: 0 });
     await list.refresh();
     app = mount(CustomerList, { target: document.body, props: { list, onOpen: vi.fn(), empty } });

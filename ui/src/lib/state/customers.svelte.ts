@@ -4,6 +4,7 @@ import { RapportError } from "../api";
 import * as customersApi from "../api/customers";
 import type { CustomerFacets } from "../bindings/CustomerFacets";
 import type { CustomerKind } from "../bindings/CustomerKind";
+import type { CustomerPage } from "../bindings/CustomerPage";
 import type { CustomerSummary } from "../bindings/CustomerSummary";
 import type { LifecycleStage } from "../bindings/LifecycleStage";
 import type { NewCustomer } from "../bindings/NewCustomer";
@@ -40,8 +41,13 @@ export interface CustomersOptions {
 export class CustomersState {
   query = $state("");
   filters = $state<ListFilters>({ ...NO_FILTERS });
-  /** Customers matching the search and filters. */
+  /** Customers matching the search and filters (rows in the list). */
   total = $state(0);
+  /**
+   * `total` is only a lower bound: a broad search stops counting at a round number past
+   * the page asked for ("1,000+"); pages further down raise it.
+   */
+  totalIsLowerBound = $state(false);
   /** Customers in the store. */
   storeTotal = $state(0);
   /** A new search or filter is on its way. */
@@ -273,7 +279,7 @@ export class CustomersState {
       }
       this.#pages.set(page, res.items);
       this.#evict(this.#wanted.first, this.#wanted.last);
-      this.total = res.total;
+      this.#takeTotal(res, first);
       if (!this.filtered) this.storeTotal = res.total;
       if (this.selected >= res.total) this.selected = res.total - 1;
       this.error = null;
@@ -289,6 +295,19 @@ export class CustomersState {
     if (ok && first && gen === this.#generation) {
       const { first: a, last: b } = this.#wanted;
       this.ensureRange(a * PAGE_SIZE, (b + 1) * PAGE_SIZE);
+    }
+  }
+
+  /**
+   * A new search takes its first page's total; after that an exact total wins, and lower
+   * bounds only ever raise it (a page near the top must not shrink a list scrolled deeper).
+   */
+  #takeTotal(res: CustomerPage, first: boolean): void {
+    if (first || !res.total_is_lower_bound) {
+      this.total = res.total;
+      this.totalIsLowerBound = res.total_is_lower_bound;
+    } else if (this.totalIsLowerBound) {
+      this.total = Math.max(this.total, res.total);
     }
   }
 

@@ -26,7 +26,7 @@ const listCalls = () =>
     .map(([, args]) => (args as { query: Query }).query);
 
 function page(items: ReturnType<typeof customer>[], total = items.length, offset = 0) {
-  return { items, total, offset };
+  return { items, total, total_is_lower_bound: false, offset };
 }
 
 describe("search", () => {
@@ -124,6 +124,43 @@ describe("paging", () => {
     list.ensureRange(0, 30); // cached
     await vi.advanceTimersByTimeAsync(0);
     expect(listCalls()).toHaveLength(3);
+  });
+
+  it("takes a search's lower-bound total, raises it page by page, and keeps an exact one", async () => {
+    // Like the backend: matches counted up to the next 1,000 past the page asked for.
+    const n = 2_500;
+    backend({
+      list_customers: (args) => {
+        const q = args.query as { offset: number; limit: number };
+        const cap = (Math.floor((q.offset + q.limit) / 1_000) + 1) * 1_000;
+        const items = [];
+        for (let i = q.offset; i < Math.min(n, q.offset + q.limit); i++) {
+          items.push(customer({ id: `c${i}` }));
+        }
+        const total = Math.min(n, cap);
+        return { items, total, total_is_lower_bound: n >= cap, offset: q.offset };
+      },
+    });
+    const list = new CustomersState({ total: 100_000 });
+    list.setQuery("d");
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
+    expect([list.total, list.totalIsLowerBound]).toEqual([1_000, true]);
+
+    list.ensureRange(900, 1_000); // page 4 ends at 1,000: counted to 2,000
+    await vi.advanceTimersByTimeAsync(0);
+    expect([list.total, list.totalIsLowerBound]).toEqual([2_000, true]);
+    list.ensureRange(1_900, 2_000);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([list.total, list.totalIsLowerBound]).toEqual([2_500, false]);
+    // A page near the top says "1,000+" again: the exact total stays.
+    list.ensureRange(200, 300);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listCalls().at(-1)?.offset).toBe(PAGE_SIZE);
+    expect([list.total, list.totalIsLowerBound]).toEqual([2_500, false]);
+    // A new search starts over from its own first page.
+    list.setQuery("du");
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
+    expect([list.total, list.totalIsLowerBound]).toEqual([1_000, true]);
   });
 
   it("keeps at most MAX_CACHED_PAGES pages, dropping the ones farthest away", async () => {
