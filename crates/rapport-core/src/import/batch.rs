@@ -7,7 +7,7 @@ use serde_json::Value;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::engine::{scalar, write_json_column, write_scalar, FieldChange, SCALARS};
+use super::fields::{scalar, write_json_column, write_scalar, FieldChange, SCALARS};
 use super::photos::{photo_op, write_photo};
 use super::{ImportBatch, ImportSummary, Photo};
 use crate::customers::{self, Address, Customer, ImportantDate, KeyFact, Labeled};
