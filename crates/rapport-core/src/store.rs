@@ -259,7 +259,9 @@ impl Store {
         Ok(Change {
             tx,
             _guard: guard,
-            device: Uuid::parse_str(&device).map_err(|e| Error::Internal(e.to_string()))?,
+            device: Uuid::parse_str(&device)
+                .map_err(|e| Error::Internal(e.to_string()))?
+                .to_string(),
             next_seq: row.get(1),
             hlc: HlcState::new(Hlc::from_str(&hlc).map_err(|e| Error::Internal(e.to_string()))?),
             now: self.clock.now(),
@@ -320,11 +322,38 @@ impl Store {
 pub(crate) struct Change<'s> {
     tx: Transaction<'static, Sqlite>,
     _guard: MutexGuard<'s, ()>,
-    device: Uuid,
+    /// The device id as text, as every op row holds it.
+    device: String,
     next_seq: i64,
     hlc: HlcState,
     now: DateTime<Utc>,
     ops: usize,
+}
+
+/// An op numbered and clocked, not yet written (see [`Change::pending_op`]).
+pub(crate) struct PendingOp {
+    seq: i64,
+    device: String,
+    hlc: String,
+    entity: &'static str,
+    entity_id: String,
+    action: &'static str,
+    field: String,
+    value: String,
+}
+
+impl crate::bulk::BindRow for PendingOp {
+    const COLUMNS: usize = 8;
+    fn bind<'q>(&'q self, q: crate::bulk::Q<'q>) -> crate::bulk::Q<'q> {
+        q.bind(self.seq)
+            .bind(&self.device)
+            .bind(&self.hlc)
+            .bind(self.entity)
+            .bind(&self.entity_id)
+            .bind(self.action)
+            .bind(&self.field)
+            .bind(&self.value)
+    }
 }
 
 impl Change<'_> {
@@ -337,6 +366,13 @@ impl Change<'_> {
     }
 
     pub async fn op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> Result<()> {
+        let op = self.pending_op(entity, id, action);
+        self.write_ops(std::slice::from_ref(&op)).await
+    }
+
+    /// Numbers and clocks an op without writing it: a bulk writer (an import) collects
+    /// many and writes them with [`Change::write_ops`], a few thousand per statement.
+    pub fn pending_op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> PendingOp {
         let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
         let hlc = self.hlc.tick(now_ms);
         let (kind, value) = match &action {
@@ -344,23 +380,41 @@ impl Change<'_> {
             OpAction::Add { element, .. } => ("add", element),
             OpAction::Remove { element, .. } => ("remove", element),
         };
-        sqlx::query(
-            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(self.next_seq)
-        .bind(self.device.to_string())
-        .bind(hlc.to_string())
-        .bind(entity.as_str())
-        .bind(id.to_string())
-        .bind(kind)
-        .bind(action.field())
-        .bind(value.to_string())
-        .execute(&mut *self.tx)
-        .await?;
+        let op = PendingOp {
+            seq: self.next_seq,
+            device: self.device.clone(),
+            hlc: hlc.to_string(),
+            entity: entity.as_str(),
+            entity_id: id.to_string(),
+            action: kind,
+            field: action.field().to_string(),
+            value: value.to_string(),
+        };
         self.next_seq += 1;
         self.ops += 1;
-        Ok(())
+        op
+    }
+
+    /// A last-writer-wins field value as a [`PendingOp`].
+    pub fn pending_set(
+        &mut self,
+        entity: EntityKind,
+        id: Uuid,
+        field: &str,
+        value: impl Serialize,
+    ) -> Result<PendingOp> {
+        let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(self.pending_op(entity, id, OpAction::Set { field: field.into(), value }))
+    }
+
+    /// Writes ops made by [`Change::pending_op`] (in this transaction, like every op).
+    pub async fn write_ops(&mut self, ops: &[PendingOp]) -> Result<()> {
+        crate::bulk::insert(
+            &mut self.tx,
+            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value)",
+            ops,
+        )
+        .await
     }
 
     /// Records a last-writer-wins field value.

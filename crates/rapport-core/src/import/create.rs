@@ -1,147 +1,348 @@
-//! Writing new customers (one by one; see `bulk` for the set-based path).
+//! Writing the customers an import creates, set-based: rows are collected in Rust (each
+//! customer, its emails, phones, tags, external ids and an op for every field it sets) and
+//! written a chunk at a time with multi-row inserts, parents before children (so deferred
+//! foreign keys never have violations to count, and never scan child tables).
 
 use std::collections::HashMap;
 
-use rapport_protocol::EntityKind;
+use rapport_protocol::{EntityKind, OpAction};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::batch::BatchCustomer;
 use super::fields::{scalar, SCALARS};
-use super::plan::blank_customer;
 use super::record::Photo;
-use crate::customers::{self, Customer, CustomerKind};
+use crate::bulk::{self, BindRow, Q};
+use crate::customers::{Customer, Labeled};
 use crate::error::{Error, Result};
-use crate::store::Change;
+use crate::store::{Change, PendingOp};
 use crate::text::{self, enum_str, to_json};
 
 const E: EntityKind = EntityKind::Customer;
 
-/// The id of the company with this name: one the store has, one this import made, or a
-/// new one (recorded in the batch so undo removes it).
-pub(super) async fn company(
-    ch: &mut Change<'_>,
-    name: &str,
-    made: &mut HashMap<String, Uuid>,
-    batch: &mut Vec<BatchCustomer>,
-) -> Result<Uuid> {
-    let key = name.to_lowercase();
-    if let Some(id) = made.get(&key) {
-        return Ok(*id);
-    }
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM customers WHERE kind = 'company' AND deleted_at IS NULL
-           AND display_name = ? COLLATE NOCASE ORDER BY id LIMIT 1",
-    )
-    .bind(name)
-    .fetch_optional(ch.conn())
-    .await?;
-    let id = match existing {
-        Some(id) => text::parse_id(&id)?,
-        None => {
-            let id = create(ch, &blank_customer(CustomerKind::Company, name), None, None).await?;
-            batch.push(BatchCustomer::created(id));
-            id
-        }
-    };
-    made.insert(key, id);
-    Ok(id)
+/// Customers per chunk: bounds the memory held (ops are about ten per customer).
+pub(super) const CHUNK: usize = 2_000;
+
+/// Companies by name, as the import resolves a person's company: one this import made,
+/// else the store's (case-insensitive like SQLite's NOCASE, the oldest id first), else a
+/// new one.
+pub(super) struct Companies {
+    made: HashMap<String, Uuid>,
+    existing: HashMap<String, Uuid>,
 }
 
-/// Inserts a new customer with all its fields, and an op for each field set.
-pub(super) async fn create(
-    ch: &mut Change<'_>,
-    c: &Customer,
-    company_id: Option<Uuid>,
-    photo: Option<&Photo>,
-) -> Result<Uuid> {
-    let id = Uuid::now_v7();
-    let now = ch.now().to_rfc3339();
-    customers::write_contact_points(ch, id, "email", &c.emails).await?;
-    customers::write_contact_points(ch, id, "phone", &c.phones).await?;
-    for t in &c.tags {
-        customers::add_tag(ch, id, t).await?;
-    }
-    let mut c = c.clone();
-    c.company_id = company_id;
-    sqlx::query(
-        "INSERT INTO customers (id, kind, display_name, given_name, family_name, company_id, title,
-            lifecycle_stage, lead_source, owner, birthday, how_we_met, preferred_channel, quiet_hours,
-            keep_in_touch_days, keep_in_touch_max_days, notes, addresses, important_dates, key_facts,
-            custom_fields, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(enum_str(&c.kind))
-    .bind(&c.display_name)
-    .bind(&c.given_name)
-    .bind(&c.family_name)
-    .bind(company_id.map(|i| i.to_string()))
-    .bind(&c.title)
-    .bind(enum_str(&c.lifecycle_stage))
-    .bind(&c.lead_source)
-    .bind(&c.owner)
-    .bind(c.birthday.map(|b| b.to_string()))
-    .bind(&c.how_we_met)
-    .bind(c.preferred_channel.map(|p| enum_str(&p)))
-    .bind(c.quiet_hours.as_ref().map(to_json))
-    .bind(c.keep_in_touch_days.map(i64::from))
-    .bind(c.keep_in_touch_max_days.map(i64::from))
-    .bind(&c.notes)
-    .bind(to_json(&c.addresses))
-    .bind(to_json(&c.important_dates))
-    .bind(to_json(&c.key_facts))
-    .bind(to_json(&c.custom_fields))
-    .bind(&now)
-    .bind(&now)
-    .execute(ch.conn())
-    .await?;
-    ch.set(E, id, "kind", enum_str(&c.kind)).await?;
-    for (_, col) in SCALARS {
-        let v = scalar(&c, col);
-        if v.is_null() {
-            continue;
+impl Companies {
+    pub async fn load(ch: &mut Change<'_>) -> Result<Companies> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, display_name FROM customers WHERE kind = 'company' AND deleted_at IS NULL
+             ORDER BY id",
+        )
+        .fetch_all(ch.conn())
+        .await?;
+        let mut existing = HashMap::new();
+        for (id, name) in rows {
+            existing.entry(name.to_ascii_lowercase()).or_insert(text::parse_id(&id)?);
         }
-        let op = match *col {
-            "quiet_hours" => serde_json::to_value(&c.quiet_hours).unwrap_or(Value::Null),
-            _ => v,
+        Ok(Companies { made: HashMap::new(), existing })
+    }
+
+    /// The company's id, and whether it is new (to be created, blank, before its people).
+    pub fn resolve(&mut self, name: &str) -> (Uuid, bool) {
+        let key = name.to_lowercase();
+        if let Some(id) = self.made.get(&key) {
+            return (*id, false);
+        }
+        let (id, new) = match self.existing.get(&name.to_ascii_lowercase()) {
+            Some(id) => (*id, false),
+            None => (Uuid::now_v7(), true),
         };
-        ch.set(E, id, col, op).await?;
+        self.made.insert(key, id);
+        (id, new)
     }
-    if !c.emails.is_empty() {
-        ch.set(E, id, "emails", &c.emails).await?;
+
+    /// A company the file itself creates: later rows naming it belong to it (unless an
+    /// earlier row already made one of that name).
+    pub fn made(&mut self, name: &str, id: Uuid) {
+        self.made.entry(name.to_lowercase()).or_insert(id);
     }
-    if !c.phones.is_empty() {
-        ch.set(E, id, "phones", &c.phones).await?;
-    }
-    for (col, empty, v) in [
-        ("addresses", c.addresses.is_empty(), serde_json::to_value(&c.addresses)),
-        ("important_dates", c.important_dates.is_empty(), serde_json::to_value(&c.important_dates)),
-        ("key_facts", c.key_facts.is_empty(), serde_json::to_value(&c.key_facts)),
-        ("custom_fields", c.custom_fields.is_empty(), serde_json::to_value(&c.custom_fields)),
-    ] {
-        if !empty {
-            ch.set(E, id, col, v.map_err(|e| Error::Internal(e.to_string()))?).await?;
-        }
-    }
-    if let Some(p) = photo {
-        super::photos::write_photo(ch, id, Some(p)).await?;
-    }
-    Ok(id)
 }
 
+/// One `customers` row (created and updated at the same instant).
+struct CustomerRow {
+    id: String,
+    kind: String,
+    display_name: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    company_id: Option<String>,
+    title: Option<String>,
+    lifecycle_stage: String,
+    lead_source: Option<String>,
+    owner: Option<String>,
+    birthday: Option<String>,
+    how_we_met: Option<String>,
+    preferred_channel: Option<String>,
+    quiet_hours: Option<String>,
+    keep_in_touch_days: Option<i64>,
+    keep_in_touch_max_days: Option<i64>,
+    notes: Option<String>,
+    addresses: String,
+    important_dates: String,
+    key_facts: String,
+    custom_fields: String,
+    now: std::sync::Arc<str>,
+}
+
+const CUSTOMERS: &str = "INSERT INTO customers (id, kind, display_name, given_name, family_name,
+    company_id, title, lifecycle_stage, lead_source, owner, birthday, how_we_met,
+    preferred_channel, quiet_hours, keep_in_touch_days, keep_in_touch_max_days, notes,
+    addresses, important_dates, key_facts, custom_fields, created_at, updated_at)";
+
+impl BindRow for CustomerRow {
+    const COLUMNS: usize = 23;
+    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
+        q.bind(&self.id)
+            .bind(&self.kind)
+            .bind(&self.display_name)
+            .bind(&self.given_name)
+            .bind(&self.family_name)
+            .bind(&self.company_id)
+            .bind(&self.title)
+            .bind(&self.lifecycle_stage)
+            .bind(&self.lead_source)
+            .bind(&self.owner)
+            .bind(&self.birthday)
+            .bind(&self.how_we_met)
+            .bind(&self.preferred_channel)
+            .bind(&self.quiet_hours)
+            .bind(self.keep_in_touch_days)
+            .bind(self.keep_in_touch_max_days)
+            .bind(&self.notes)
+            .bind(&self.addresses)
+            .bind(&self.important_dates)
+            .bind(&self.key_facts)
+            .bind(&self.custom_fields)
+            .bind(&*self.now)
+            .bind(&*self.now)
+    }
+}
+
+/// One email or phone (`contact_points`).
+struct PointRow {
+    customer_id: String,
+    kind: &'static str,
+    position: i64,
+    label: Option<String>,
+    value: String,
+    normalized: String,
+}
+
+impl BindRow for PointRow {
+    const COLUMNS: usize = 6;
+    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
+        q.bind(&self.customer_id)
+            .bind(self.kind)
+            .bind(self.position)
+            .bind(&self.label)
+            .bind(&self.value)
+            .bind(&self.normalized)
+    }
+}
+
+/// A pair of texts: a tag (`customer_id`, `tag`).
+struct Pair(String, String);
+
+impl BindRow for Pair {
+    const COLUMNS: usize = 2;
+    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
+        q.bind(&self.0).bind(&self.1)
+    }
+}
+
+/// An external id (`source`, `external_id`, `customer_id`).
+struct ExternalRow(String, String, String);
+
+impl BindRow for ExternalRow {
+    const COLUMNS: usize = 3;
+    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
+        q.bind(&self.0).bind(&self.1).bind(&self.2)
+    }
+}
+
+/// New customers waiting to be written, with everything that belongs to them.
+pub(super) struct Creator {
+    now: std::sync::Arc<str>,
+    customers: Vec<CustomerRow>,
+    points: Vec<PointRow>,
+    tags: Vec<Pair>,
+    external: Vec<ExternalRow>,
+    ops: Vec<PendingOp>,
+    photos: Vec<(Uuid, Photo)>,
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl Creator {
+    pub fn new(ch: &Change<'_>) -> Creator {
+        Creator {
+            now: ch.now().to_rfc3339().into(),
+            customers: Vec::with_capacity(CHUNK),
+            points: Vec::new(),
+            tags: Vec::new(),
+            external: Vec::new(),
+            ops: Vec::new(),
+            photos: Vec::new(),
+        }
+    }
+
+    /// Queues a new customer with all its fields, and an op for each field set (the ops
+    /// a one-by-one create writes, in the same order).
+    pub fn add(
+        &mut self,
+        ch: &mut Change<'_>,
+        id: Uuid,
+        c: &Customer,
+        company_id: Option<Uuid>,
+        photo: Option<&Photo>,
+        external: &[(String, String)],
+    ) -> Result<()> {
+        let sid = id.to_string();
+        for (kind, list) in [("email", &c.emails), ("phone", &c.phones)] {
+            for (pos, Labeled { label, value }) in list.iter().enumerate() {
+                let normalized = if kind == "email" {
+                    text::normalize_email(value)
+                } else {
+                    text::normalize_phone(value)
+                };
+                self.points.push(PointRow {
+                    customer_id: sid.clone(),
+                    kind,
+                    position: pos as i64,
+                    label: label.clone(),
+                    value: value.clone(),
+                    normalized,
+                });
+            }
+        }
+        for t in &c.tags {
+            self.tags.push(Pair(sid.clone(), t.clone()));
+            let add = OpAction::Add { field: "tags".into(), element: Value::String(t.clone()) };
+            self.ops.push(ch.pending_op(E, id, add));
+        }
+        for (source, ext) in external {
+            self.external.push(ExternalRow(source.clone(), ext.clone(), sid.clone()));
+        }
+        let mut c = c.clone();
+        c.company_id = company_id;
+        self.ops.push(ch.pending_set(E, id, "kind", enum_str(&c.kind))?);
+        for (_, col) in SCALARS {
+            let v = scalar(&c, col);
+            if v.is_null() {
+                continue;
+            }
+            let op = match *col {
+                "quiet_hours" => json(&c.quiet_hours)?,
+                _ => v,
+            };
+            self.ops.push(ch.pending_set(E, id, col, op)?);
+        }
+        if !c.emails.is_empty() {
+            self.ops.push(ch.pending_set(E, id, "emails", &c.emails)?);
+        }
+        if !c.phones.is_empty() {
+            self.ops.push(ch.pending_set(E, id, "phones", &c.phones)?);
+        }
+        for (col, empty, v) in [
+            ("addresses", c.addresses.is_empty(), json(&c.addresses)),
+            ("important_dates", c.important_dates.is_empty(), json(&c.important_dates)),
+            ("key_facts", c.key_facts.is_empty(), json(&c.key_facts)),
+            ("custom_fields", c.custom_fields.is_empty(), json(&c.custom_fields)),
+        ] {
+            if !empty {
+                self.ops.push(ch.pending_set(E, id, col, v?)?);
+            }
+        }
+        if let Some(p) = photo {
+            self.photos.push((id, p.clone()));
+        }
+        self.customers.push(CustomerRow {
+            id: sid,
+            kind: enum_str(&c.kind),
+            addresses: to_json(&c.addresses),
+            important_dates: to_json(&c.important_dates),
+            key_facts: to_json(&c.key_facts),
+            custom_fields: to_json(&c.custom_fields),
+            company_id: company_id.map(|i| i.to_string()),
+            lifecycle_stage: enum_str(&c.lifecycle_stage),
+            birthday: c.birthday.map(|b| b.to_string()),
+            preferred_channel: c.preferred_channel.map(|p| enum_str(&p)),
+            quiet_hours: c.quiet_hours.as_ref().map(to_json),
+            keep_in_touch_days: c.keep_in_touch_days.map(i64::from),
+            keep_in_touch_max_days: c.keep_in_touch_max_days.map(i64::from),
+            display_name: c.display_name,
+            given_name: c.given_name,
+            family_name: c.family_name,
+            title: c.title,
+            lead_source: c.lead_source,
+            owner: c.owner,
+            how_we_met: c.how_we_met,
+            notes: c.notes,
+            now: self.now.clone(),
+        });
+        Ok(())
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.customers.len() >= CHUNK
+    }
+
+    /// Writes what is queued: customers first, then what refers to them.
+    pub async fn flush(&mut self, ch: &mut Change<'_>) -> Result<()> {
+        bulk::insert(ch.conn(), CUSTOMERS, &self.customers).await?;
+        bulk::insert(
+            ch.conn(),
+            "INSERT INTO contact_points (customer_id, kind, position, label, value, normalized)",
+            &self.points,
+        )
+        .await?;
+        bulk::insert(
+            ch.conn(),
+            "INSERT OR IGNORE INTO customer_tags (customer_id, tag)",
+            &self.tags,
+        )
+        .await?;
+        bulk::insert(
+            ch.conn(),
+            "INSERT OR IGNORE INTO customer_external_ids (source, external_id, customer_id)",
+            &self.external,
+        )
+        .await?;
+        ch.write_ops(&self.ops).await?;
+        for (id, p) in std::mem::take(&mut self.photos) {
+            super::photos::write_photo(ch, id, Some(&p)).await?;
+        }
+        self.customers.clear();
+        self.points.clear();
+        self.tags.clear();
+        self.external.clear();
+        self.ops.clear();
+        Ok(())
+    }
+}
+
+/// Links external ids to an existing customer (an update).
 pub(super) async fn link_external(
     ch: &mut Change<'_>,
     id: Uuid,
     ext: &[(String, String)],
 ) -> Result<()> {
-    for (source, ext_id) in ext {
-        sqlx::query("INSERT OR IGNORE INTO customer_external_ids (source, external_id, customer_id) VALUES (?, ?, ?)")
-            .bind(source)
-            .bind(ext_id)
-            .bind(id.to_string())
-            .execute(ch.conn())
-            .await?;
-    }
-    Ok(())
+    let rows: Vec<ExternalRow> =
+        ext.iter().map(|(s, e)| ExternalRow(s.clone(), e.clone(), id.to_string())).collect();
+    bulk::insert(
+        ch.conn(),
+        "INSERT OR IGNORE INTO customer_external_ids (source, external_id, customer_id)",
+        &rows,
+    )
+    .await
 }

@@ -24,6 +24,7 @@ mod matching;
 mod photos;
 mod plan;
 mod record;
+mod search_index;
 mod update;
 mod validate;
 
@@ -32,6 +33,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 pub use csv_reader::{read_csv, CsvFile};
+#[doc(hidden)]
+pub use engine::ImportPhases;
 pub use mapping::IMPORT_FIELDS;
 pub use record::{ImportRecord, Photo, RowIssue, Severity};
 

@@ -35,6 +35,8 @@ pub(super) struct Target {
 pub(crate) struct Plan {
     pub rows: Vec<ImportRow>,
     pub targets: Vec<Target>,
+    /// How long loading the keys to match on took.
+    pub load_keys: std::time::Duration,
 }
 
 pub(super) fn blank_customer(kind: CustomerKind, name: &str) -> Customer {
@@ -192,7 +194,9 @@ impl Store {
     /// Plans every row against the store as it is now.
     pub(super) async fn plan(&self, file: &ReadFile, _opts: &ImportOptions) -> Result<Plan> {
         let ns = file.source.map_or("vcard", |s| s.id_namespace()).to_string();
+        let started = std::time::Instant::now();
         let mut ix = Index::load(self).await?;
+        let load_keys = started.elapsed();
         let mut targets: Vec<Target> = Vec::new();
         let mut existing: HashMap<Uuid, usize> = HashMap::new();
         let mut rows = Vec::with_capacity(file.records.len());
@@ -327,7 +331,7 @@ impl Store {
                 issues,
             });
         }
-        Ok(Plan { rows, targets })
+        Ok(Plan { rows, targets, load_keys })
     }
 
     async fn customer_exists(&self, id: Uuid) -> Result<bool> {
