@@ -133,7 +133,8 @@ fn main() {
             ("fts (index + vocabulary queue)", phases.index),
             ("update (existing customers)", phases.update),
             ("batch (undo record)", phases.batch),
-            ("commit (vocabulary, fsync)", phases.commit),
+            ("vocabulary (typo words)", phases.vocabulary),
+            ("commit (last pages, fsync)", phases.commit),
         ] {
             println!("  {what:<32} {:>8.2} s   ({:>4.1}%)", d.as_secs_f64(), pct(d));
         }

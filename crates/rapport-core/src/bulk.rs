@@ -1,7 +1,13 @@
-//! Writing many rows with few statements: multi-row `INSERT … VALUES (…), (…)` with bound
-//! parameters. Through sqlx every statement is a round trip to the connection's worker
-//! thread, which costs more than SQLite inserting the row; a statement of a few thousand
-//! rows pays it once for all of them.
+//! Writing many rows with few statements. Through sqlx every statement is a round trip to
+//! the connection's worker thread, which costs more than SQLite inserting the row; a
+//! statement of a few thousand rows pays it once for all of them.
+//!
+//! Two forms: [`insert`], multi-row `INSERT … VALUES (…), (…)` with bound parameters (any
+//! column type, blobs too), and [`insert_json`], `INSERT … SELECT … FROM json_each(?)` with
+//! the rows as one JSON array of arrays. The second is several times faster for text: sqlx
+//! copies every bound value (into the worker's own arguments) and SQLite copies it again,
+//! while one JSON text is copied once and taken apart in C. It suits rows of text and
+//! numbers whose text holds no NUL (the cleaned text of customers, op values).
 
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
@@ -37,6 +43,31 @@ pub(crate) async fn insert<R: BindRow>(
             q = r.bind(q);
         }
         q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A row written as one JSON array of its `COLUMNS` values (texts, numbers, nulls), in the
+/// order of the insert's column list.
+pub(crate) trait JsonRow: serde::Serialize {
+    const COLUMNS: usize;
+}
+
+/// Rows per [`insert_json`] statement.
+const JSON_ROWS: usize = 5_000;
+
+/// Inserts `rows` with `head` (`INSERT INTO t (a, b)`, or with `OR IGNORE`) from JSON.
+pub(crate) async fn insert_json<R: JsonRow>(
+    conn: &mut SqliteConnection,
+    head: &str,
+    rows: &[R],
+) -> Result<()> {
+    let columns: Vec<String> = (0..R::COLUMNS).map(|i| format!("value ->> {i}")).collect();
+    let sql = format!("{head} SELECT {} FROM json_each(?1)", columns.join(", "));
+    for chunk in rows.chunks(JSON_ROWS) {
+        let json = serde_json::to_string(chunk)
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        sqlx::query(&sql).bind(json).execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -91,12 +91,12 @@ struct MemberRow {
 impl crate::bulk::BindRow for MemberRow {
     const COLUMNS: usize = 6;
     fn bind<'q>(&'q self, q: crate::bulk::Q<'q>) -> crate::bulk::Q<'q> {
-        q.bind(&self.batch_id)
-            .bind(&self.customer_id)
+        q.bind(self.batch_id.as_str())
+            .bind(self.customer_id.as_str())
             .bind(self.action)
-            .bind(&self.changes)
-            .bind(&self.mime)
-            .bind(&self.data)
+            .bind(self.changes.as_str())
+            .bind(self.mime.as_deref())
+            .bind(self.data.as_deref())
     }
 }
 

@@ -4,8 +4,9 @@
 //! foreign keys never have violations to count, and never scan child tables).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use rapport_protocol::{EntityKind, OpAction};
+use rapport_protocol::EntityKind;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -68,7 +69,7 @@ impl Companies {
 
 /// One `customers` row (created and updated at the same instant).
 struct CustomerRow {
-    id: String,
+    id: Arc<str>,
     kind: String,
     display_name: String,
     given_name: Option<String>,
@@ -89,7 +90,7 @@ struct CustomerRow {
     important_dates: String,
     key_facts: String,
     custom_fields: String,
-    now: std::sync::Arc<str>,
+    now: Arc<str>,
 }
 
 const CUSTOMERS: &str = "INSERT INTO customers (id, kind, display_name, given_name, family_name,
@@ -100,27 +101,28 @@ const CUSTOMERS: &str = "INSERT INTO customers (id, kind, display_name, given_na
 impl BindRow for CustomerRow {
     const COLUMNS: usize = 23;
     fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(&self.id)
-            .bind(&self.kind)
-            .bind(&self.display_name)
-            .bind(&self.given_name)
-            .bind(&self.family_name)
-            .bind(&self.company_id)
-            .bind(&self.title)
-            .bind(&self.lifecycle_stage)
-            .bind(&self.lead_source)
-            .bind(&self.owner)
-            .bind(&self.birthday)
-            .bind(&self.how_we_met)
-            .bind(&self.preferred_channel)
-            .bind(&self.quiet_hours)
+        // `&str`, never `&String`: sqlx copies a `String` it is given by reference.
+        q.bind(&*self.id)
+            .bind(self.kind.as_str())
+            .bind(self.display_name.as_str())
+            .bind(self.given_name.as_deref())
+            .bind(self.family_name.as_deref())
+            .bind(self.company_id.as_deref())
+            .bind(self.title.as_deref())
+            .bind(self.lifecycle_stage.as_str())
+            .bind(self.lead_source.as_deref())
+            .bind(self.owner.as_deref())
+            .bind(self.birthday.as_deref())
+            .bind(self.how_we_met.as_deref())
+            .bind(self.preferred_channel.as_deref())
+            .bind(self.quiet_hours.as_deref())
             .bind(self.keep_in_touch_days)
             .bind(self.keep_in_touch_max_days)
-            .bind(&self.notes)
-            .bind(&self.addresses)
-            .bind(&self.important_dates)
-            .bind(&self.key_facts)
-            .bind(&self.custom_fields)
+            .bind(self.notes.as_deref())
+            .bind(self.addresses.as_str())
+            .bind(self.important_dates.as_str())
+            .bind(self.key_facts.as_str())
+            .bind(self.custom_fields.as_str())
             .bind(&*self.now)
             .bind(&*self.now)
     }
@@ -128,7 +130,7 @@ impl BindRow for CustomerRow {
 
 /// One email or phone (`contact_points`).
 struct PointRow {
-    customer_id: String,
+    customer_id: Arc<str>,
     kind: &'static str,
     position: i64,
     label: Option<String>,
@@ -139,41 +141,41 @@ struct PointRow {
 impl BindRow for PointRow {
     const COLUMNS: usize = 6;
     fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(&self.customer_id)
+        q.bind(&*self.customer_id)
             .bind(self.kind)
             .bind(self.position)
-            .bind(&self.label)
-            .bind(&self.value)
-            .bind(&self.normalized)
+            .bind(self.label.as_deref())
+            .bind(self.value.as_str())
+            .bind(self.normalized.as_str())
     }
 }
 
-/// A pair of texts: a tag (`customer_id`, `tag`).
-struct Pair(String, String);
+/// A tag (`customer_id`, `tag`).
+struct TagRow(Arc<str>, String);
 
-impl BindRow for Pair {
+impl BindRow for TagRow {
     const COLUMNS: usize = 2;
     fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(&self.0).bind(&self.1)
+        q.bind(&*self.0).bind(self.1.as_str())
     }
 }
 
 /// An external id (`source`, `external_id`, `customer_id`).
-struct ExternalRow(String, String, String);
+struct ExternalRow(String, String, Arc<str>);
 
 impl BindRow for ExternalRow {
     const COLUMNS: usize = 3;
     fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(&self.0).bind(&self.1).bind(&self.2)
+        q.bind(self.0.as_str()).bind(self.1.as_str()).bind(&*self.2)
     }
 }
 
 /// New customers waiting to be written, with everything that belongs to them.
 pub(super) struct Creator {
-    now: std::sync::Arc<str>,
+    now: Arc<str>,
     customers: Vec<CustomerRow>,
     points: Vec<PointRow>,
-    tags: Vec<Pair>,
+    tags: Vec<TagRow>,
     external: Vec<ExternalRow>,
     ops: Vec<PendingOp>,
     photos: Vec<(Uuid, Photo)>,
@@ -207,7 +209,7 @@ impl Creator {
         photo: Option<&Photo>,
         external: &[(String, String)],
     ) -> Result<()> {
-        let sid = id.to_string();
+        let sid: Arc<str> = id.to_string().into();
         for (kind, list) in [("email", &c.emails), ("phone", &c.phones)] {
             for (pos, Labeled { label, value }) in list.iter().enumerate() {
                 let normalized = if kind == "email" {
@@ -226,16 +228,16 @@ impl Creator {
             }
         }
         for t in &c.tags {
-            self.tags.push(Pair(sid.clone(), t.clone()));
-            let add = OpAction::Add { field: "tags".into(), element: Value::String(t.clone()) };
-            self.ops.push(ch.pending_op(E, id, add));
+            self.tags.push(TagRow(sid.clone(), t.clone()));
+            let element = Value::String(t.clone()).to_string();
+            self.ops.push(ch.pending(E, &sid, "add", "tags".into(), element));
         }
         for (source, ext) in external {
             self.external.push(ExternalRow(source.clone(), ext.clone(), sid.clone()));
         }
         let mut c = c.clone();
         c.company_id = company_id;
-        self.ops.push(ch.pending_set(E, id, "kind", enum_str(&c.kind))?);
+        self.ops.push(ch.pending_set(E, &sid, "kind", enum_str(&c.kind))?);
         for (_, col) in SCALARS {
             let v = scalar(&c, col);
             if v.is_null() {
@@ -245,13 +247,13 @@ impl Creator {
                 "quiet_hours" => json(&c.quiet_hours)?,
                 _ => v,
             };
-            self.ops.push(ch.pending_set(E, id, col, op)?);
+            self.ops.push(ch.pending_set(E, &sid, *col, op)?);
         }
         if !c.emails.is_empty() {
-            self.ops.push(ch.pending_set(E, id, "emails", &c.emails)?);
+            self.ops.push(ch.pending_set(E, &sid, "emails", &c.emails)?);
         }
         if !c.phones.is_empty() {
-            self.ops.push(ch.pending_set(E, id, "phones", &c.phones)?);
+            self.ops.push(ch.pending_set(E, &sid, "phones", &c.phones)?);
         }
         for (col, empty, v) in [
             ("addresses", c.addresses.is_empty(), json(&c.addresses)),
@@ -260,7 +262,7 @@ impl Creator {
             ("custom_fields", c.custom_fields.is_empty(), json(&c.custom_fields)),
         ] {
             if !empty {
-                self.ops.push(ch.pending_set(E, id, col, v?)?);
+                self.ops.push(ch.pending_set(E, &sid, col, v?)?);
             }
         }
         if let Some(p) = photo {
@@ -337,8 +339,9 @@ pub(super) async fn link_external(
     id: Uuid,
     ext: &[(String, String)],
 ) -> Result<()> {
+    let id: Arc<str> = id.to_string().into();
     let rows: Vec<ExternalRow> =
-        ext.iter().map(|(s, e)| ExternalRow(s.clone(), e.clone(), id.to_string())).collect();
+        ext.iter().map(|(s, e)| ExternalRow(s.clone(), e.clone(), id.clone())).collect();
     bulk::insert(
         ch.conn(),
         "INSERT OR IGNORE INTO customer_external_ids (source, external_id, customer_id)",
