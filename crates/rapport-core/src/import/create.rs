@@ -1,6 +1,6 @@
 //! Writing the customers an import creates, set-based: rows are collected in Rust (each
 //! customer, its emails, phones, tags, external ids and an op for every field it sets) and
-//! written a chunk at a time with multi-row inserts, parents before children (so deferred
+//! written a chunk at a time from JSON arrays (see `crate::bulk`), parents before children (so deferred
 //! foreign keys never have violations to count, and never scan child tables).
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::fields::{scalar, SCALARS};
 use super::record::Photo;
-use crate::bulk::{self, BindRow, Q};
+use crate::bulk::{self, JsonRow};
 use crate::customers::{Customer, Labeled};
 use crate::error::{Error, Result};
 use crate::store::{Change, PendingOp};
@@ -98,34 +98,39 @@ const CUSTOMERS: &str = "INSERT INTO customers (id, kind, display_name, given_na
     preferred_channel, quiet_hours, keep_in_touch_days, keep_in_touch_max_days, notes,
     addresses, important_dates, key_facts, custom_fields, created_at, updated_at)";
 
-impl BindRow for CustomerRow {
-    const COLUMNS: usize = 23;
-    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        // `&str`, never `&String`: sqlx copies a `String` it is given by reference.
-        q.bind(&*self.id)
-            .bind(self.kind.as_str())
-            .bind(self.display_name.as_str())
-            .bind(self.given_name.as_deref())
-            .bind(self.family_name.as_deref())
-            .bind(self.company_id.as_deref())
-            .bind(self.title.as_deref())
-            .bind(self.lifecycle_stage.as_str())
-            .bind(self.lead_source.as_deref())
-            .bind(self.owner.as_deref())
-            .bind(self.birthday.as_deref())
-            .bind(self.how_we_met.as_deref())
-            .bind(self.preferred_channel.as_deref())
-            .bind(self.quiet_hours.as_deref())
-            .bind(self.keep_in_touch_days)
-            .bind(self.keep_in_touch_max_days)
-            .bind(self.notes.as_deref())
-            .bind(self.addresses.as_str())
-            .bind(self.important_dates.as_str())
-            .bind(self.key_facts.as_str())
-            .bind(self.custom_fields.as_str())
-            .bind(&*self.now)
-            .bind(&*self.now)
+impl serde::Serialize for CustomerRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut t = s.serialize_tuple(Self::COLUMNS)?;
+        t.serialize_element(&*self.id)?;
+        t.serialize_element(&self.kind)?;
+        t.serialize_element(&self.display_name)?;
+        t.serialize_element(&self.given_name)?;
+        t.serialize_element(&self.family_name)?;
+        t.serialize_element(&self.company_id)?;
+        t.serialize_element(&self.title)?;
+        t.serialize_element(&self.lifecycle_stage)?;
+        t.serialize_element(&self.lead_source)?;
+        t.serialize_element(&self.owner)?;
+        t.serialize_element(&self.birthday)?;
+        t.serialize_element(&self.how_we_met)?;
+        t.serialize_element(&self.preferred_channel)?;
+        t.serialize_element(&self.quiet_hours)?;
+        t.serialize_element(&self.keep_in_touch_days)?;
+        t.serialize_element(&self.keep_in_touch_max_days)?;
+        t.serialize_element(&self.notes)?;
+        t.serialize_element(&self.addresses)?;
+        t.serialize_element(&self.important_dates)?;
+        t.serialize_element(&self.key_facts)?;
+        t.serialize_element(&self.custom_fields)?;
+        t.serialize_element(&*self.now)?;
+        t.serialize_element(&*self.now)?;
+        t.end()
     }
+}
+
+impl JsonRow for CustomerRow {
+    const COLUMNS: usize = 23;
 }
 
 /// One email or phone (`contact_points`).
@@ -138,36 +143,41 @@ struct PointRow {
     normalized: String,
 }
 
-impl BindRow for PointRow {
-    const COLUMNS: usize = 6;
-    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(&*self.customer_id)
-            .bind(self.kind)
-            .bind(self.position)
-            .bind(self.label.as_deref())
-            .bind(self.value.as_str())
-            .bind(self.normalized.as_str())
+impl serde::Serialize for PointRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (&*self.customer_id, self.kind, self.position, &self.label, &self.value, &self.normalized)
+            .serialize(s)
     }
+}
+
+impl JsonRow for PointRow {
+    const COLUMNS: usize = 6;
 }
 
 /// A tag (`customer_id`, `tag`).
 struct TagRow(Arc<str>, String);
 
-impl BindRow for TagRow {
-    const COLUMNS: usize = 2;
-    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(&*self.0).bind(self.1.as_str())
+impl serde::Serialize for TagRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (&*self.0, &self.1).serialize(s)
     }
+}
+
+impl JsonRow for TagRow {
+    const COLUMNS: usize = 2;
 }
 
 /// An external id (`source`, `external_id`, `customer_id`).
 struct ExternalRow(String, String, Arc<str>);
 
-impl BindRow for ExternalRow {
-    const COLUMNS: usize = 3;
-    fn bind<'q>(&'q self, q: Q<'q>) -> Q<'q> {
-        q.bind(self.0.as_str()).bind(self.1.as_str()).bind(&*self.2)
+impl serde::Serialize for ExternalRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (&self.0, &self.1, &*self.2).serialize(s)
     }
+}
+
+impl JsonRow for ExternalRow {
+    const COLUMNS: usize = 3;
 }
 
 /// New customers waiting to be written, with everything that belongs to them.
@@ -301,20 +311,20 @@ impl Creator {
 
     /// Writes what is queued: customers first, then what refers to them.
     pub async fn flush(&mut self, ch: &mut Change<'_>) -> Result<()> {
-        bulk::insert(ch.conn(), CUSTOMERS, &self.customers).await?;
-        bulk::insert(
+        bulk::insert_json(ch.conn(), CUSTOMERS, &self.customers).await?;
+        bulk::insert_json(
             ch.conn(),
             "INSERT INTO contact_points (customer_id, kind, position, label, value, normalized)",
             &self.points,
         )
         .await?;
-        bulk::insert(
+        bulk::insert_json(
             ch.conn(),
             "INSERT OR IGNORE INTO customer_tags (customer_id, tag)",
             &self.tags,
         )
         .await?;
-        bulk::insert(
+        bulk::insert_json(
             ch.conn(),
             "INSERT OR IGNORE INTO customer_external_ids (source, external_id, customer_id)",
             &self.external,
@@ -342,7 +352,7 @@ pub(super) async fn link_external(
     let id: Arc<str> = id.to_string().into();
     let rows: Vec<ExternalRow> =
         ext.iter().map(|(s, e)| ExternalRow(s.clone(), e.clone(), id.clone())).collect();
-    bulk::insert(
+    bulk::insert_json(
         ch.conn(),
         "INSERT OR IGNORE INTO customer_external_ids (source, external_id, customer_id)",
         &rows,
