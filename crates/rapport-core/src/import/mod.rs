@@ -8,7 +8,8 @@
 //! - `dates`: the date forms those tools write; ambiguous day/month asks.
 //! - `validate`: checking and cleaning a record; `matching`: finding the customer it is;
 //!   `plan`: every row's action (the dry run); `engine`: writing the plan in one
-//!   transaction (`create`, `update`, `fields`).
+//!   transaction — new customers set-based (`create`, with the search index filled by
+//!   `search_index` afterwards), updates one by one (`update`, `fields`).
 //! - `batch`: recorded imports and undo. `mappings`: saved mappings. `photos`.
 
 mod batch;
