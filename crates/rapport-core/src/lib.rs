@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backup;
+mod bulk;
 pub mod clock;
 pub mod customers;
 pub mod dates;

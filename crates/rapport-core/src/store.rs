@@ -4,8 +4,10 @@
 //! checked first, then a read-only probe proves the key decrypts the file, and only then
 //! is the read-write pool opened and pending migrations applied.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -259,7 +261,10 @@ impl Store {
         Ok(Change {
             tx,
             _guard: guard,
-            device: Uuid::parse_str(&device).map_err(|e| Error::Internal(e.to_string()))?,
+            device: Uuid::parse_str(&device)
+                .map_err(|e| Error::Internal(e.to_string()))?
+                .to_string()
+                .into(),
             next_seq: row.get(1),
             hlc: HlcState::new(Hlc::from_str(&hlc).map_err(|e| Error::Internal(e.to_string()))?),
             now: self.clock.now(),
@@ -320,11 +325,45 @@ impl Store {
 pub(crate) struct Change<'s> {
     tx: Transaction<'static, Sqlite>,
     _guard: MutexGuard<'s, ()>,
-    device: Uuid,
+    /// The device id as text, as every op row holds it.
+    device: Arc<str>,
     next_seq: i64,
     hlc: HlcState,
     now: DateTime<Utc>,
     ops: usize,
+}
+
+/// An op numbered and clocked, not yet written (see [`Change::pending_op`]). Texts shared
+/// by many ops (the device, a record's id) are shared, not copied.
+pub(crate) struct PendingOp {
+    seq: i64,
+    device: Arc<str>,
+    hlc: String,
+    entity: &'static str,
+    entity_id: Arc<str>,
+    action: &'static str,
+    field: Cow<'static, str>,
+    value: String,
+}
+
+impl Serialize for PendingOp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (
+            self.seq,
+            &*self.device,
+            &self.hlc,
+            self.entity,
+            &*self.entity_id,
+            self.action,
+            &*self.field,
+            &self.value,
+        )
+            .serialize(s)
+    }
+}
+
+impl crate::bulk::JsonRow for PendingOp {
+    const COLUMNS: usize = 8;
 }
 
 impl Change<'_> {
@@ -337,30 +376,67 @@ impl Change<'_> {
     }
 
     pub async fn op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> Result<()> {
-        let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
-        let hlc = self.hlc.tick(now_ms);
+        let op = self.pending_op(entity, id, action);
+        self.write_ops(std::slice::from_ref(&op)).await
+    }
+
+    /// Numbers and clocks an op without writing it: a bulk writer (an import) collects
+    /// many and writes them with [`Change::write_ops`], a few thousand per statement.
+    pub fn pending_op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> PendingOp {
         let (kind, value) = match &action {
             OpAction::Set { value, .. } => ("set", value),
             OpAction::Add { element, .. } => ("add", element),
             OpAction::Remove { element, .. } => ("remove", element),
         };
-        sqlx::query(
-            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(self.next_seq)
-        .bind(self.device.to_string())
-        .bind(hlc.to_string())
-        .bind(entity.as_str())
-        .bind(id.to_string())
-        .bind(kind)
-        .bind(action.field())
-        .bind(value.to_string())
-        .execute(&mut *self.tx)
-        .await?;
+        let (value, field) = (value.to_string(), action.field().to_string());
+        self.pending(entity, &id.to_string().into(), kind, field.into(), value)
+    }
+
+    /// A last-writer-wins field value as a [`PendingOp`].
+    pub fn pending_set(
+        &mut self,
+        entity: EntityKind,
+        id: &Arc<str>,
+        field: impl Into<Cow<'static, str>>,
+        value: impl Serialize,
+    ) -> Result<PendingOp> {
+        let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(self.pending(entity, id, "set", field.into(), value.to_string()))
+    }
+
+    /// The next op: `action` is `set`, `add` or `remove`, `value` its JSON.
+    pub fn pending(
+        &mut self,
+        entity: EntityKind,
+        id: &Arc<str>,
+        action: &'static str,
+        field: Cow<'static, str>,
+        value: String,
+    ) -> PendingOp {
+        let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
+        let op = PendingOp {
+            seq: self.next_seq,
+            device: self.device.clone(),
+            hlc: self.hlc.tick(now_ms).to_string(),
+            entity: entity.as_str(),
+            entity_id: id.clone(),
+            action,
+            field,
+            value,
+        };
         self.next_seq += 1;
         self.ops += 1;
-        Ok(())
+        op
+    }
+
+    /// Writes ops made by [`Change::pending_op`] (in this transaction, like every op).
+    pub async fn write_ops(&mut self, ops: &[PendingOp]) -> Result<()> {
+        crate::bulk::insert_json(
+            &mut self.tx,
+            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value)",
+            ops,
+        )
+        .await
     }
 
     /// Records a last-writer-wins field value.

@@ -7,7 +7,7 @@ use serde_json::Value;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::engine::{scalar, write_json_column, write_scalar, FieldChange, SCALARS};
+use super::fields::{scalar, write_json_column, write_scalar, FieldChange, SCALARS};
 use super::photos::{photo_op, write_photo};
 use super::{ImportBatch, ImportSummary, Photo};
 use crate::customers::{self, Address, Customer, ImportantDate, KeyFact, Labeled};
@@ -55,22 +55,49 @@ pub(crate) async fn record_batch(
     .bind(s.skipped as i64)
     .execute(ch.conn())
     .await?;
-    for c in customers {
-        sqlx::query(
-            "INSERT OR REPLACE INTO import_batch_customers
-                (batch_id, customer_id, action, changes, previous_photo_mime, previous_photo)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(c.id.to_string())
-        .bind(if c.created { "create" } else { "update" })
-        .bind(serde_json::to_string(&c.changes).map_err(|e| Error::Internal(e.to_string()))?)
-        .bind(c.previous_photo.as_ref().map(|p| p.mime.clone()))
-        .bind(c.previous_photo.as_ref().map(|p| p.data.clone()))
-        .execute(ch.conn())
-        .await?;
+    let rows = customers
+        .iter()
+        .map(|c| {
+            Ok(MemberRow {
+                batch_id: id.to_string(),
+                customer_id: c.id.to_string(),
+                action: if c.created { "create" } else { "update" },
+                changes: serde_json::to_string(&c.changes)
+                    .map_err(|e| Error::Internal(e.to_string()))?,
+                mime: c.previous_photo.as_ref().map(|p| p.mime.clone()),
+                data: c.previous_photo.as_ref().map(|p| p.data.clone()),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    crate::bulk::insert(
+        ch.conn(),
+        "INSERT OR REPLACE INTO import_batch_customers
+            (batch_id, customer_id, action, changes, previous_photo_mime, previous_photo)",
+        &rows,
+    )
+    .await
+}
+
+/// One `import_batch_customers` row.
+struct MemberRow {
+    batch_id: String,
+    customer_id: String,
+    action: &'static str,
+    changes: String,
+    mime: Option<String>,
+    data: Option<Vec<u8>>,
+}
+
+impl crate::bulk::BindRow for MemberRow {
+    const COLUMNS: usize = 6;
+    fn bind<'q>(&'q self, q: crate::bulk::Q<'q>) -> crate::bulk::Q<'q> {
+        q.bind(self.batch_id.as_str())
+            .bind(self.customer_id.as_str())
+            .bind(self.action)
+            .bind(self.changes.as_str())
+            .bind(self.mime.as_deref())
+            .bind(self.data.as_deref())
     }
-    Ok(())
 }
 
 fn batch_from(row: &sqlx::sqlite::SqliteRow) -> Result<ImportBatch> {

@@ -6,24 +6,36 @@
 //! - `mapping`: which column means what (Google, Outlook, HubSpot, Salesforce, a generic
 //!   header guesser, a saved mapping) and turning cells into records.
 //! - `dates`: the date forms those tools write; ambiguous day/month asks.
-//! - `engine`: matching, the per-row plan (the dry run) and writing it in one transaction.
+//! - `validate`: checking and cleaning a record; `matching`: finding the customer it is;
+//!   `plan`: every row's action (the dry run); `engine`: writing the plan in one
+//!   transaction — new customers set-based (`create`, with the search index filled by
+//!   `search_index` afterwards), updates one by one (`update`, `fields`).
 //! - `batch`: recorded imports and undo. `mappings`: saved mappings. `photos`.
 
 mod batch;
+mod create;
 mod csv_reader;
 mod dates;
 mod encoding;
 mod engine;
+mod fields;
 mod mapping;
 mod mappings;
+mod matching;
 mod photos;
+mod plan;
 mod record;
+mod search_index;
+mod update;
+mod validate;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
 pub use csv_reader::{read_csv, CsvFile};
+#[doc(hidden)]
+pub use engine::ImportPhases;
 pub use mapping::IMPORT_FIELDS;
 pub use record::{ImportRecord, Photo, RowIssue, Severity};
 

@@ -11,6 +11,7 @@ mod export_formats;
 mod followup_rules;
 mod hygiene;
 mod import;
+mod import_bulk;
 mod insight_charts;
 mod insights;
 mod merge;

@@ -1,0 +1,76 @@
+//! The search index during a bulk create. Triggers keep `customer_search` (and the typo
+//! vocabulary's `search_terms_pending`) in step row by row, re-indexing a customer for
+//! each email, phone and tag. While an import inserts its new customers those triggers
+//! are dropped, and the new customers are then indexed with one statement each — the
+//! triggers' own queries, run once over the new rows. Then the triggers are re-created
+//! from the SQL SQLite kept for them, in the same transaction: SQLite's DDL is
+//! transactional, so a rollback, a cancel or a crash leaves them exactly as they were.
+//!
+//! Only triggers that write the search index or the pending words are suspended (found by
+//! what they write, so a trigger added later for something else still fires).
+
+use sqlx::SqliteConnection;
+
+use crate::error::Result;
+
+/// Triggers dropped for the bulk create, and where the new customers start.
+pub(super) struct Suspended {
+    triggers: Vec<(String, String)>,
+    /// Customers with a greater rowid are this import's.
+    after_rowid: i64,
+}
+
+/// The tables a create inserts into whose triggers index the search.
+const TABLES: &str = "('customers', 'contact_points', 'customer_tags')";
+
+pub(super) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
+    let after_rowid: i64 = sqlx::query_scalar("SELECT coalesce(max(rowid), 0) FROM customers")
+        .fetch_one(&mut *conn)
+        .await?;
+    let triggers: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN {TABLES}
+           AND (sql LIKE '%customer_search%' OR sql LIKE '%search_terms_pending%')
+         ORDER BY rowid"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &triggers {
+        // The name comes from sqlite_master, quoted as an identifier.
+        sqlx::query(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))
+            .persistent(false)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Suspended { triggers, after_rowid })
+}
+
+/// Indexes the customers created since [`suspend`] and re-creates the triggers.
+pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<()> {
+    // The insert triggers' document (slot 0 of each customer), in rowid order.
+    sqlx::query(
+        "INSERT INTO customer_search (rowid, name, company, emails, phones, notes, tags)
+         SELECT doc, name, company, emails, phones, notes, tags FROM customer_search_fields
+         WHERE id IN (SELECT id FROM customers WHERE rowid > ?1) ORDER BY doc",
+    )
+    .bind(s.after_rowid)
+    .execute(&mut *conn)
+    .await?;
+    // The words the insert triggers queue for the typo vocabulary: the name and notes, each
+    // email and phone, each tag (one text per customer rather than one per row).
+    sqlx::query(
+        "INSERT INTO search_terms_pending (text)
+         SELECT c.display_name || ' ' || coalesce(c.notes, '')
+             || ' ' || coalesce((SELECT group_concat(p.value, ' ') FROM contact_points p
+                                 WHERE p.customer_id = c.id), '')
+             || ' ' || coalesce((SELECT group_concat(t.tag, ' ') FROM customer_tags t
+                                 WHERE t.customer_id = c.id), '')
+         FROM customers c WHERE c.rowid > ?1",
+    )
+    .bind(s.after_rowid)
+    .execute(&mut *conn)
+    .await?;
+    for (_, sql) in &s.triggers {
+        sqlx::query(sql).persistent(false).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
