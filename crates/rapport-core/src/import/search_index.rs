@@ -1,4 +1,5 @@
-//! The search index during a bulk create. Triggers keep `customer_search` (and the typo
+//! The search index during a bulk create. Triggers keep `customer_search`,
+//! `customer_own_search` (and the typo
 //! vocabulary's `search_terms_pending`) in step row by row, re-indexing a customer for
 //! each email, phone and tag. While an import inserts its new customers those triggers
 //! are dropped, and the new customers are then indexed with one statement each — the
@@ -29,7 +30,8 @@ pub(super) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
         .await?;
     let triggers: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN {TABLES}
-           AND (sql LIKE '%customer_search%' OR sql LIKE '%search_terms_pending%')
+           AND (sql LIKE '%customer_search%' OR sql LIKE '%customer_own_search%'
+                OR sql LIKE '%search_terms_pending%')
          ORDER BY rowid"
     ))
     .fetch_all(&mut *conn)
@@ -50,6 +52,15 @@ pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<
     sqlx::query(
         "INSERT INTO customer_search (rowid, name, company, emails, phones, notes, tags)
          SELECT doc, name, company, emails, phones, notes, tags FROM customer_search_fields
+         WHERE id IN (SELECT id FROM customers WHERE rowid > ?1) ORDER BY doc",
+    )
+    .bind(s.after_rowid)
+    .execute(&mut *conn)
+    .await?;
+    // The own-fields index (migration 13): the same document, keyed by the customer's rowid.
+    sqlx::query(
+        "INSERT INTO customer_own_search (rowid, name, company, emails, phones, notes, tags)
+         SELECT doc / 128, name, company, emails, phones, notes, tags FROM customer_search_fields
          WHERE id IN (SELECT id FROM customers WHERE rowid > ?1) ORDER BY doc",
     )
     .bind(s.after_rowid)

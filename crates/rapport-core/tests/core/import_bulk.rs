@@ -83,6 +83,26 @@ async fn matches(store: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
     (live, fresh)
 }
 
+/// The customers (rowids) matching `q` in the own-fields index, and in the fresh index
+/// (its documents are slot 0, `rowid * 128`).
+async fn own_matches(store: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
+    let live = sqlx::query_scalar(
+        "SELECT rowid FROM customer_own_search WHERE customer_own_search MATCH ? ORDER BY rowid",
+    )
+    .bind(q)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let fresh = sqlx::query_scalar(
+        "SELECT rowid / 128 FROM check_search WHERE check_search MATCH ? ORDER BY rowid",
+    )
+    .bind(q)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    (live, fresh)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() {
     let dir = tempfile::tempdir().unwrap();
@@ -183,6 +203,9 @@ async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() 
         let (live, fresh) = matches(&store, q).await;
         assert!(!live.is_empty(), "{q}: nothing found");
         assert_eq!(live, fresh, "{q}");
+        let (live, fresh) = own_matches(&store, q).await;
+        assert!(!live.is_empty(), "{q}: nothing found in the own-fields index");
+        assert_eq!(live, fresh, "{q} (own fields)");
     }
     let (hits, _) = store.search("nakamuar", 5).await.unwrap();
     assert!(!hits.is_empty(), "a typo finds the imported word (the vocabulary has it)");
