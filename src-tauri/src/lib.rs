@@ -71,6 +71,9 @@ pub fn run() {
         )
         .init();
     let session = Arc::new(Session::new(data_dir(), system_clock_shared()));
+    // Before the builder: opening the store (key derivation, first reads) then overlaps
+    // GTK's and WebKit's own start, about 200 ms on this path (DESIGN §7).
+    tauri::async_runtime::spawn(warm_up(session.clone()));
     let tasks = Arc::new(Tasks::default());
     let notifier_session = session.clone();
     tauri::Builder::default()
@@ -80,7 +83,6 @@ pub fn run() {
         .manage(tasks.clone())
         .setup(move |app| {
             tracing::info!(target: "startup", "setup at {:.0} ms", commands::bench::since_start_ms());
-            tauri::async_runtime::spawn(warm_up(notifier_session.clone()));
             app.manage(Notifier::start(app.handle().clone(), notifier_session));
             Ok(())
         })
