@@ -138,14 +138,26 @@ impl Session {
 
     /// The status and, if the store is open, the page `first` of the list: one after the other
     /// on one pooled connection (warm from the shell's warm-up), rather than two requests
-    /// racing for two connections, the second with a cold page cache.
+    /// racing for two connections, the second with a cold page cache. When `first` lists
+    /// everyone, its total is the status's count (not counted twice).
     pub async fn start_up(&self, first: &CustomerQuery) -> StartUp {
-        let status = self.status().await;
-        let first_page = match (&status, self.store.read().await.clone()) {
-            (StoreStatus::Ready { .. }, Some(store)) => store.customer_page(first).await.ok(),
-            _ => None,
+        let open = self.store.read().await.clone();
+        let Some(store) = open else {
+            // Not open yet: the status opens it when it needs no one's input.
+            let status = self.status().await;
+            let first_page = match (&status, self.store.read().await.clone()) {
+                (StoreStatus::Ready { .. }, Some(store)) => store.customer_page(first).await.ok(),
+                _ => None,
+            };
+            return StartUp { status, first_page };
         };
-        StartUp { status, first_page }
+        match store.customer_page(first).await {
+            Ok(page) if first.is_everyone() => StartUp {
+                status: StoreStatus::Ready { data_dir: self.data_dir(), customers: page.total },
+                first_page: Some(page),
+            },
+            page => StartUp { status: self.ready(&store).await, first_page: page.ok() },
+        }
     }
 
     /// Unlocks the store: a passphrase store with its passphrase, a keychain store (one

@@ -36,6 +36,19 @@ pub struct CustomerQuery {
     pub limit: u32,
 }
 
+impl CustomerQuery {
+    /// Whether this narrows the list beyond the search words (stage, kind, owner, tag).
+    pub fn has_filters(&self) -> bool {
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        self.stage.is_some() || self.kind.is_some() || !blank(&self.owner) || !blank(&self.tag)
+    }
+
+    /// Whether this lists every customer (no words, no filters), so its total is the store's.
+    pub fn is_everyone(&self) -> bool {
+        self.query.as_deref().is_none_or(|q| q.trim().is_empty()) && !self.has_filters()
+    }
+}
+
 /// The name the CLI and older code use for the same thing.
 pub type CustomerFilter = CustomerQuery;
 

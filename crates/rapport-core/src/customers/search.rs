@@ -258,7 +258,7 @@ impl Store {
     async fn count_own(&self, filter: &CustomerQuery, search: &Search, cap: u64) -> Result<u64> {
         let mut args = SqliteArguments::default();
         push_arg(&mut args, query::all_of(&search.exprs, Some(query::OWN_COLUMNS)))?;
-        let sql = if has_filters(filter) {
+        let sql = if filter.has_filters() {
             let cond = conditions(filter, None, &mut args)?;
             format!(
                 "SELECT count(*) FROM (SELECT 1
@@ -318,7 +318,7 @@ impl Store {
         let mut args = SqliteArguments::default();
         push_arg(&mut args, exprs[0].clone())?;
         let limit = cap.map_or(-1, |c| c as i64);
-        let sql = if has_filters(filter) {
+        let sql = if filter.has_filters() {
             let cond = conditions(filter, Some(&exprs[1..]), &mut args)?;
             format!(
                 "SELECT c.rowid
@@ -387,7 +387,7 @@ impl Store {
         filter: &CustomerQuery,
         search: &Search,
     ) -> Result<u64> {
-        if has_filters(filter) {
+        if filter.has_filters() {
             return self.count_matching(filter, Some(&search.exprs)).await;
         }
         let sets = vec![
@@ -446,12 +446,6 @@ impl Store {
 /// Whether `n` matches reached `cap` (so there may be more).
 fn at_cap(n: usize, cap: Option<u64>) -> bool {
     cap.is_some_and(|c| n as u64 >= c)
-}
-
-/// Whether `filter` narrows the list beyond the search (stage, kind, owner, tag).
-fn has_filters(filter: &CustomerQuery) -> bool {
-    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
-    filter.stage.is_some() || filter.kind.is_some() || !blank(&filter.owner) || !blank(&filter.tag)
 }
 
 /// Adds the customers of `rows` not seen yet, in tier `tier(name)`.

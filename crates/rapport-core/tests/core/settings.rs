@@ -276,6 +276,12 @@ async fn start_up_answers_the_status_and_the_first_page_only_while_open() {
     let names: Vec<_> = page.items.iter().map(|c| c.display_name.as_str()).collect();
     assert_eq!(names, ["Ada"], "the page asked for: one row, in name order");
 
+    // A narrowed first page: the status still counts everyone.
+    let bea = rapport_core::customers::CustomerQuery { query: Some("Bea".into()), ..first.clone() };
+    let answer = session.start_up(&bea).await;
+    assert!(matches!(answer.status, StoreStatus::Ready { customers: 2, .. }), "{answer:?}");
+    assert_eq!(answer.first_page.map(|p| p.total), Some(1));
+
     session.lock().await;
     let answer = session.start_up(&first).await;
     assert!(matches!(answer.status, StoreStatus::NeedsPassphrase { .. }), "{answer:?}");
