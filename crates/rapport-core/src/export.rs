@@ -197,14 +197,25 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
             for r in rows {
-                out.push(HistoryEntry {
+                let value: serde_json::Value =
+                    serde_json::from_str(r.get("value")).unwrap_or(serde_json::Value::Null);
+                let entry = HistoryEntry {
                     entity: r.get("entity"),
                     entity_id: crate::text::parse_id(r.get("entity_id"))?,
                     hlc: r.get("hlc"),
                     action: r.get("action"),
                     field: r.get("field"),
-                    value: serde_json::from_str(r.get("value")).unwrap_or(serde_json::Value::Null),
-                });
+                    value: serde_json::Value::Null,
+                };
+                match value {
+                    // A create reads as the fields it set, one entry each, like later edits.
+                    serde_json::Value::Object(fields) if entry.action == "create" => {
+                        for (field, value) in fields {
+                            out.push(HistoryEntry { field, value, ..entry.clone() });
+                        }
+                    }
+                    value => out.push(HistoryEntry { value, ..entry }),
+                }
             }
         }
         // HLC text sorts in time order.

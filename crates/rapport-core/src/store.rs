@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rapport_protocol::{EntityKind, Hlc, HlcState, OpAction};
+use rapport_protocol::{EntityKind, Hlc, HlcState, OpAction, ALL_FIELDS};
 use serde::Serialize;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
@@ -384,24 +384,37 @@ impl Change<'_> {
     /// many and writes them with [`Change::write_ops`], a few thousand per statement.
     pub fn pending_op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> PendingOp {
         let (kind, value) = match &action {
-            OpAction::Set { value, .. } => ("set", value),
-            OpAction::Add { element, .. } => ("add", element),
-            OpAction::Remove { element, .. } => ("remove", element),
+            OpAction::Set { value, .. } => ("set", value.to_string()),
+            OpAction::Add { element, .. } => ("add", element.to_string()),
+            OpAction::Remove { element, .. } => ("remove", element.to_string()),
+            OpAction::Create { fields } => {
+                ("create", serde_json::to_string(fields).unwrap_or_default())
+            }
         };
-        let (value, field) = (value.to_string(), action.field().to_string());
+        let field = action.field().to_string();
         self.pending(entity, &id.to_string().into(), kind, field.into(), value)
     }
 
-    /// A last-writer-wins field value as a [`PendingOp`].
-    pub fn pending_set(
+    /// A new record's first values as one [`OpAction::Create`] op (field `*`).
+    pub fn pending_create(
         &mut self,
         entity: EntityKind,
         id: &Arc<str>,
-        field: impl Into<Cow<'static, str>>,
-        value: impl Serialize,
+        fields: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<PendingOp> {
-        let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(self.pending(entity, id, "set", field.into(), value.to_string()))
+        let value = serde_json::to_string(fields).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(self.pending(entity, id, "create", ALL_FIELDS.into(), value))
+    }
+
+    /// Records a new record's first values (one op; see [`Change::pending_create`]).
+    pub async fn create(
+        &mut self,
+        entity: EntityKind,
+        id: Uuid,
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        let op = self.pending_create(entity, &id.to_string().into(), fields)?;
+        self.write_ops(std::slice::from_ref(&op)).await
     }
 
     /// The next op: `action` is `set`, `add` or `remove`, `value` its JSON.

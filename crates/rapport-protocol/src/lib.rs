@@ -9,4 +9,4 @@ mod hlc;
 mod op;
 
 pub use hlc::{Hlc, HlcError, HlcState, MAX_DRIFT_MS};
-pub use op::{DeviceId, EntityKind, Op, OpAction};
+pub use op::{DeviceId, EntityKind, Op, OpAction, ALL_FIELDS};

@@ -1,5 +1,6 @@
-//! The op envelope: one field-level change to one record. The local store writes one op
-//! per changed field into its outbox, in the same transaction as the change itself.
+//! The op envelope: one change to one record. The local store writes an op for each
+//! changed field into its outbox, in the same transaction as the change itself; a new
+//! record is one `create` op carrying all its first values.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,17 +42,48 @@ impl EntityKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum OpAction {
-    Set { field: String, value: serde_json::Value },
-    Add { field: String, element: serde_json::Value },
-    Remove { field: String, element: serde_json::Value },
+    Set {
+        field: String,
+        value: serde_json::Value,
+    },
+    Add {
+        field: String,
+        element: serde_json::Value,
+    },
+    Remove {
+        field: String,
+        element: serde_json::Value,
+    },
+    /// A new record's first values, all at this op's clock: each scalar field as if `Set`,
+    /// each set-valued field (an array of elements, such as `tags`) as if each element were
+    /// `Add`ed. One op per new record rather than one per field: importing 100k customers
+    /// writes (and later pushes) 100k ops, not a million. Later changes are per field, and
+    /// win over the create's value of that field by the usual (clock, device) order.
+    Create {
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
 }
 
+/// The `field` a [`OpAction::Create`] is stored and shipped under: it names every field.
+pub const ALL_FIELDS: &str = "*";
+
 impl OpAction {
+    /// The field key of the envelope ([`ALL_FIELDS`] for a create).
     pub fn field(&self) -> &str {
         match self {
             OpAction::Set { field, .. }
             | OpAction::Add { field, .. }
             | OpAction::Remove { field, .. } => field,
+            OpAction::Create { .. } => ALL_FIELDS,
+        }
+    }
+
+    /// Every field this op writes: what compaction weighs it against (a create stays live
+    /// while any of its fields has no later op).
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            OpAction::Create { fields } => fields.keys().map(String::as_str).collect(),
+            other => vec![other.field()],
         }
     }
 }
@@ -89,5 +121,26 @@ mod tests {
         assert_eq!(json["hlc"], "000000000005-00000001");
         let back: Op = serde_json::from_value(json).unwrap();
         assert_eq!(back, op);
+    }
+
+    #[test]
+    fn a_create_carries_its_fields_and_names_them_all() {
+        let mut fields = serde_json::Map::new();
+        fields.insert("display_name".into(), "Ada".into());
+        fields.insert("tags".into(), serde_json::json!(["vip"]));
+        let op = Op {
+            device: Uuid::nil(),
+            seq: 1,
+            hlc: Hlc { millis: 5, counter: 0 },
+            entity: EntityKind::Customer,
+            entity_id: Uuid::nil(),
+            action: OpAction::Create { fields },
+        };
+        let json = serde_json::to_value(&op).unwrap();
+        assert_eq!(json["action"], "create");
+        assert_eq!(json["fields"]["tags"][0], "vip");
+        assert_eq!(op.action.field(), ALL_FIELDS);
+        assert_eq!(op.action.fields(), vec!["display_name", "tags"]);
+        assert_eq!(serde_json::from_value::<Op>(json).unwrap(), op);
     }
 }

@@ -153,9 +153,11 @@ pub(crate) async fn insert(ch: &mut Change<'_>, c: ValidCustomer) -> Result<Uuid
     .execute(ch.conn())
     .await?;
 
-    ch.set(E, id, "kind", enum_str(&c.kind)).await?;
-    ch.set(E, id, "display_name", &c.name).await?;
-    ch.set(E, id, "lifecycle_stage", &stage).await?;
+    // One create op with every value set (DESIGN §5; rapport-protocol's OpAction::Create).
+    let mut fields = serde_json::Map::new();
+    fields.insert("kind".into(), enum_str(&c.kind).into());
+    fields.insert("display_name".into(), c.name.clone().into());
+    fields.insert("lifecycle_stage".into(), stage.into());
     for (field, value) in [
         ("given_name", given),
         ("family_name", family),
@@ -165,12 +167,12 @@ pub(crate) async fn insert(ch: &mut Change<'_>, c: ValidCustomer) -> Result<Uuid
         ("preferred_channel", channel),
         ("notes", c.notes),
     ] {
-        if value.is_some() {
-            ch.set(E, id, field, value).await?;
+        if let Some(v) = value {
+            fields.insert(field.into(), v.into());
         }
     }
     if let Some(days) = c.keep_in_touch_days {
-        ch.set(E, id, "keep_in_touch_days", days).await?;
+        fields.insert("keep_in_touch_days".into(), days.into());
     }
     let emails: Vec<Labeled> =
         c.emails.into_iter().map(|value| Labeled { label: None, value }).collect();
@@ -178,15 +180,27 @@ pub(crate) async fn insert(ch: &mut Change<'_>, c: ValidCustomer) -> Result<Uuid
         c.phones.into_iter().map(|value| Labeled { label: None, value }).collect();
     write_contact_points(ch, id, "email", &emails).await?;
     write_contact_points(ch, id, "phone", &phones).await?;
-    if !emails.is_empty() {
-        ch.set(E, id, "emails", &emails).await?;
+    for (field, list) in [("emails", &emails), ("phones", &phones)] {
+        if !list.is_empty() {
+            let v = serde_json::to_value(list).map_err(|e| Error::Internal(e.to_string()))?;
+            fields.insert(field.into(), v);
+        }
     }
-    if !phones.is_empty() {
-        ch.set(E, id, "phones", &phones).await?;
-    }
+    let mut tags = Vec::new();
     for tag in &c.tags {
-        add_tag(ch, id, tag).await?;
+        sqlx::query("INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)")
+            .bind(id.to_string())
+            .bind(tag)
+            .execute(ch.conn())
+            .await?;
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
     }
+    if !tags.is_empty() {
+        fields.insert("tags".into(), tags.into());
+    }
+    ch.create(E, id, &fields).await?;
     Ok(id)
 }
 

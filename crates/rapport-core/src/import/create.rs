@@ -1,5 +1,5 @@
 //! Writing the customers an import creates, set-based: rows are collected in Rust (each
-//! customer, its emails, phones, tags, external ids and an op for every field it sets) and
+//! customer, its emails, phones, tags, external ids and one create op with its fields) and
 //! written a chunk at a time from JSON arrays (see `crate::bulk`), parents before children (so deferred
 //! foreign keys never have violations to count, and never scan child tables).
 
@@ -20,7 +20,7 @@ use crate::text::{self, enum_str, to_json};
 
 const E: EntityKind = EntityKind::Customer;
 
-/// Customers per chunk: bounds the memory held (ops are about ten per customer).
+/// Customers per chunk: bounds the memory held.
 pub(super) const CHUNK: usize = 2_000;
 
 /// Companies by name, as the import resolves a person's company: one this import made,
@@ -208,8 +208,7 @@ impl Creator {
         }
     }
 
-    /// Queues a new customer with all its fields, and an op for each field set (the ops
-    /// a one-by-one create writes, in the same order).
+    /// Queues a new customer with all its fields, and its create op.
     pub fn add(
         &mut self,
         ch: &mut Change<'_>,
@@ -237,33 +236,38 @@ impl Creator {
                 });
             }
         }
+        let mut fields = serde_json::Map::new();
+        let mut tags: Vec<Value> = Vec::with_capacity(c.tags.len());
         for t in &c.tags {
             self.tags.push(TagRow(sid.clone(), t.clone()));
-            let element = Value::String(t.clone()).to_string();
-            self.ops.push(ch.pending(E, &sid, "add", "tags".into(), element));
+            let element = Value::String(t.clone());
+            if !tags.contains(&element) {
+                tags.push(element);
+            }
         }
         for (source, ext) in external {
             self.external.push(ExternalRow(source.clone(), ext.clone(), sid.clone()));
         }
         let mut c = c.clone();
         c.company_id = company_id;
-        self.ops.push(ch.pending_set(E, &sid, "kind", enum_str(&c.kind))?);
+        // One create op with every value set (the fields a one-by-one create sets).
+        fields.insert("kind".into(), enum_str(&c.kind).into());
         for (_, col) in SCALARS {
             let v = scalar(&c, col);
             if v.is_null() {
                 continue;
             }
-            let op = match *col {
+            let v = match *col {
                 "quiet_hours" => json(&c.quiet_hours)?,
                 _ => v,
             };
-            self.ops.push(ch.pending_set(E, &sid, *col, op)?);
+            fields.insert((*col).into(), v);
         }
         if !c.emails.is_empty() {
-            self.ops.push(ch.pending_set(E, &sid, "emails", &c.emails)?);
+            fields.insert("emails".into(), json(&c.emails)?);
         }
         if !c.phones.is_empty() {
-            self.ops.push(ch.pending_set(E, &sid, "phones", &c.phones)?);
+            fields.insert("phones".into(), json(&c.phones)?);
         }
         for (col, empty, v) in [
             ("addresses", c.addresses.is_empty(), json(&c.addresses)),
@@ -272,9 +276,13 @@ impl Creator {
             ("custom_fields", c.custom_fields.is_empty(), json(&c.custom_fields)),
         ] {
             if !empty {
-                self.ops.push(ch.pending_set(E, &sid, col, v?)?);
+                fields.insert(col.into(), v?);
             }
         }
+        if !tags.is_empty() {
+            fields.insert("tags".into(), Value::Array(tags));
+        }
+        self.ops.push(ch.pending_create(E, &sid, &fields)?);
         if let Some(p) = photo {
             self.photos.push((id, p.clone()));
         }

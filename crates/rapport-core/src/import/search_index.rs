@@ -48,24 +48,33 @@ pub(super) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
 
 /// Indexes the customers created since [`suspend`] and re-creates the triggers.
 pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<()> {
-    // The insert triggers' document (slot 0 of each customer), in rowid order.
+    // The insert triggers' document (slot 0 of each customer), built once for both indexes
+    // (in memory: SQLCipher's builds keep temporary tables in memory, never in a file).
+    sqlx::query("DROP TABLE IF EXISTS temp.import_new_docs").execute(&mut *conn).await?;
     sqlx::query(
-        "INSERT INTO customer_search (rowid, name, company, emails, phones, notes, tags)
+        "CREATE TEMP TABLE import_new_docs AS
          SELECT doc, name, company, emails, phones, notes, tags FROM customer_search_fields
          WHERE id IN (SELECT id FROM customers WHERE rowid > ?1) ORDER BY doc",
     )
     .bind(s.after_rowid)
     .execute(&mut *conn)
     .await?;
+    sqlx::query(
+        "INSERT INTO customer_search (rowid, name, company, emails, phones, notes, tags)
+         SELECT doc, name, company, emails, phones, notes, tags FROM temp.import_new_docs
+         ORDER BY doc",
+    )
+    .execute(&mut *conn)
+    .await?;
     // The own-fields index (migration 13): the same document, keyed by the customer's rowid.
     sqlx::query(
         "INSERT INTO customer_own_search (rowid, name, company, emails, phones, notes, tags)
-         SELECT doc / 128, name, company, emails, phones, notes, tags FROM customer_search_fields
-         WHERE id IN (SELECT id FROM customers WHERE rowid > ?1) ORDER BY doc",
+         SELECT doc / 128, name, company, emails, phones, notes, tags FROM temp.import_new_docs
+         ORDER BY doc",
     )
-    .bind(s.after_rowid)
     .execute(&mut *conn)
     .await?;
+    sqlx::query("DROP TABLE temp.import_new_docs").execute(&mut *conn).await?;
     // The words the insert triggers queue for the typo vocabulary: the name and notes, each
     // email and phone, each tag (one text per customer rather than one per row).
     sqlx::query(

@@ -147,7 +147,8 @@ async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() 
     assert_eq!(p4.company_name.as_deref(), Some("Firm 1"));
     assert_eq!(p4.tags, vec!["vip"]);
 
-    // Every new customer has its ops, and the updated one its changed fields'.
+    // Every new customer has its one create op, with its tags among its fields, and the
+    // updated one its changed fields' ops.
     let created = "SELECT customer_id FROM import_batch_customers WHERE action = 'create'";
     assert_eq!(
         count(&store, &format!("SELECT count(*) FROM ({created})")).await,
@@ -156,15 +157,26 @@ async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() 
     assert_eq!(
         count(
             &store,
-            &format!("SELECT count(*) FROM ops WHERE field = 'kind' AND entity_id IN ({created})")
+            &format!(
+                "SELECT count(*) FROM ops WHERE action = 'create' AND field = '*'
+                   AND value ->> 'kind' IS NOT NULL AND entity_id IN ({created})"
+            )
         )
         .await,
         ROWS as i64 - 3 + 41
     );
     assert_eq!(
+        count(&store, &format!("SELECT count(*) FROM ops WHERE entity_id IN ({created})")).await,
+        ROWS as i64 - 3 + 41,
+        "one op per new customer"
+    );
+    assert_eq!(
         count(
             &store,
-            &format!("SELECT count(*) FROM ops WHERE field = 'tags' AND entity_id IN ({created})")
+            &format!(
+                "SELECT count(*) FROM ops WHERE value ->> '$.tags[0]' = 'vip'
+                   AND entity_id IN ({created})"
+            )
         )
         .await,
         // The even rows, but row 1500 (skipped).

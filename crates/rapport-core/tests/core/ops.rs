@@ -1,5 +1,5 @@
-//! Every change is recorded as field-level ops in the same transaction: a failed change
-//! leaves neither the change nor any op.
+//! Every change is recorded as ops in the same transaction (one create op for a new
+//! record, field-level ops after): a failed change leaves neither the change nor any op.
 
 use rapport_core::customers::NewCustomer;
 use rapport_core::timeline::{InteractionKind, NewInteraction};
@@ -20,36 +20,49 @@ async fn count(store: &rapport_core::Store, sql: &str) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_customer_writes_one_op_per_field_with_increasing_clocks() {
+async fn a_new_customer_is_one_create_op_and_later_ops_have_increasing_clocks() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
     let c = store
         .add_customer(&NewCustomer {
             name: "Ada Lovelace".into(),
             emails: vec!["ada@example.com".into()],
-            tags: vec!["vip".into(), "math".into()],
+            tags: vec!["vip".into(), "math".into(), "vip".into()],
             birthday: Some("--12-10".into()),
+            company: Some("Analytical Engines".into()),
             ..Default::default()
         })
         .await
         .unwrap();
     let ops = ops_for(&store, c.id).await;
-    let fields: Vec<&str> = ops.iter().map(|(_, f, _)| f.as_str()).collect();
-    for f in ["kind", "display_name", "given_name", "family_name", "birthday", "emails"] {
-        assert!(fields.contains(&f), "no op for {f}: {fields:?}");
-    }
-    let tag_adds: Vec<&str> = ops
-        .iter()
-        .filter(|(a, f, _)| a == "add" && f == "tags")
-        .map(|(_, _, v)| v.as_str())
-        .collect();
-    assert_eq!(tag_adds, vec!["\"vip\"", "\"math\""]);
-    assert!(ops.iter().any(|(_, f, v)| f == "birthday" && v == "\"--12-10\""));
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    let (action, field, value) = &ops[0];
+    assert_eq!((action.as_str(), field.as_str()), ("create", "*"));
+    let fields: serde_json::Value = serde_json::from_str(value).unwrap();
+    assert_eq!(fields["display_name"], "Ada Lovelace");
+    assert_eq!(fields["given_name"], "Ada");
+    assert_eq!(fields["family_name"], "Lovelace");
+    assert_eq!(fields["kind"], "person");
+    assert_eq!(fields["birthday"], "--12-10");
+    assert_eq!(fields["emails"][0]["value"], "ada@example.com");
+    // The tag set's first elements, each once.
+    assert_eq!(fields["tags"], serde_json::json!(["vip", "math"]));
+    // The company was created first, by its own create op, and the person points at it.
+    let company: String =
+        sqlx::query_scalar("SELECT entity_id FROM ops WHERE action = 'create' AND entity_id <> ? ")
+            .bind(c.id.to_string())
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(fields["company_id"], company.as_str());
 
+    // Later changes are per field, after the create.
+    store.edit_customer(c.id, &[("title".into(), "Countess".into())]).await.unwrap();
     let hlcs: Vec<String> = sqlx::query_scalar("SELECT hlc FROM ops ORDER BY seq")
         .fetch_all(store.pool())
         .await
         .unwrap();
+    assert_eq!(hlcs.len(), 3);
     assert!(hlcs.windows(2).all(|w| w[0] < w[1]), "clocks must strictly increase: {hlcs:?}");
     let (seq_max, n): (i64, i64) =
         sqlx::query_as("SELECT max(seq), count(*) FROM ops").fetch_one(store.pool()).await.unwrap();

@@ -273,15 +273,30 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     add(&store, "Ada Old").await;
     let backup = dir.path().join("old.db");
     store.backup(&backup).await.unwrap();
-    // Make it what a backup from one schema back looks like: the newest migration's objects
-    // dropped (it only creates objects) and the version before it.
-    let last = include_str!("../../migrations/0013_search_own.sql");
+    // Make it what a backup from one schema back looks like: the outbox as migration 1 made
+    // it (no `create` action; migration 14 rebuilds it) and the version before.
     let older = rapport_core::SCHEMA_VERSION - 1;
-    let created = regex_lite_objects(last);
-    assert!(created.len() > 3, "{created:?}");
+    let ops_before: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM ops").fetch_one(store.pool()).await.unwrap();
+    assert!(ops_before > 0);
     let mut c = keyed(&backup, &raw_key(dir.path())).await;
-    for (kind, name) in created.iter().rev() {
-        sqlx::query(&format!("DROP {kind} IF EXISTS {name}")).execute(&mut c).await.unwrap();
+    for sql in [
+        "ALTER TABLE ops RENAME TO ops_v14",
+        "DROP INDEX ops_entity",
+        "DROP INDEX ops_unpushed",
+        "CREATE TABLE ops (seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL, hlc TEXT NOT NULL,
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('set', 'add', 'remove')),
+            field TEXT NOT NULL, value TEXT NOT NULL, pushed INTEGER NOT NULL DEFAULT 0) STRICT",
+        // What a v13 store wrote for the same customer: an op per field.
+        "INSERT INTO ops SELECT o.seq, o.device_id, o.hlc,
+            o.entity, o.entity_id, 'set', f.key, f.value, o.pushed
+         FROM ops_v14 o, json_each(o.value) f WHERE f.key = 'display_name'",
+        "DROP TABLE ops_v14",
+        "CREATE INDEX ops_entity ON ops (entity_id, field)",
+        "CREATE INDEX ops_unpushed ON ops (seq) WHERE pushed = 0",
+    ] {
+        sqlx::query(sql).execute(&mut c).await.unwrap();
     }
     sqlx::query(&format!("PRAGMA user_version = {older}")).execute(&mut c).await.unwrap();
     c.close().await.unwrap();
@@ -292,13 +307,16 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     let v: i64 =
         sqlx::query_scalar("PRAGMA user_version").fetch_one(restored.pool()).await.unwrap();
     assert_eq!(v, rapport_core::SCHEMA_VERSION);
-    let t: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM customer_own_search WHERE customer_own_search MATCH 'ada'",
-    )
-    .fetch_one(restored.pool())
-    .await
-    .unwrap();
-    assert_eq!(t, 1, "the migration ran on the restored data");
+    // The migration ran on the restored data: the old op is kept, and a create is accepted.
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, field FROM ops").fetch_all(restored.pool()).await.unwrap();
+    assert_eq!(kept, [("set".to_string(), "display_name".to_string())]);
+    add(&restored, "Bob New").await;
+    let creates: i64 = sqlx::query_scalar("SELECT count(*) FROM ops WHERE action = 'create'")
+        .fetch_one(restored.pool())
+        .await
+        .unwrap();
+    assert_eq!(creates, 1);
     assert_eq!(backups_named(dir.path(), &format!("pre-migration-v{older}-")).len(), 1);
     restored.close().await;
 }
@@ -413,25 +431,4 @@ async fn a_store_that_does_not_open_can_still_be_restored() {
     // The damaged file is kept as it was.
     assert_eq!(std::fs::read(&report.previous_store).unwrap(), bytes);
     restored.close().await;
-}
-
-/// `(TABLE|TRIGGER|INDEX, name)` for each object a migration creates, in order (a virtual
-/// table is dropped as a TABLE).
-fn regex_lite_objects(sql: &str) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    for line in sql.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let (kind, name) = match words.as_slice() {
-            ["CREATE", "TABLE", name, ..] | ["CREATE", "VIRTUAL", "TABLE", name, ..] => {
-                ("TABLE", *name)
-            }
-            ["CREATE", "TRIGGER", name, ..] => ("TRIGGER", *name),
-            ["CREATE", "INDEX", name, ..] | ["CREATE", "UNIQUE", "INDEX", name, ..] => {
-                ("INDEX", *name)
-            }
-            _ => continue,
-        };
-        out.push((kind, name.trim_end_matches('(').to_string()));
-    }
-    out
 }
