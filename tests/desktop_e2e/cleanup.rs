@@ -37,7 +37,7 @@ async fn a_duplicate_is_merged_keeping_its_history_and_the_merge_can_be_undone()
         })
         .await;
     assert!(!pairs[0].contains("Babbage"), "{pairs:?}");
-    app.screenshot("cleanup").await;
+    app.screenshots_both_themes("cleanup").await;
     app.click("[data-testid=duplicate-compare]").await;
     app.click("[data-testid=merge-confirm]").await;
     app.wait_css("[data-testid=merge-record]").await;

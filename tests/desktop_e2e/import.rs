@@ -33,7 +33,7 @@ async fn a_csv_is_previewed_imported_and_undone_from_the_wizard() {
         })
         .await;
     }
-    app.screenshot("import-preview").await;
+    app.screenshots_both_themes("import-preview").await;
     app.click("[data-testid=import-start]").await;
     app.wait_css("[data-testid=import-result]").await;
 

@@ -149,6 +149,23 @@ impl App {
         }
     }
 
+    /// `{name}-light` and `{name}-dark` of the view as it is: the theme is switched for the
+    /// second picture the way the app does it (the root's `data-theme`), then put back, so
+    /// a view deep in a flow (a preview, a merge) needn't be reached twice.
+    async fn screenshots_both_themes(&self, name: &str) {
+        if std::env::var_os("RAPPORT_SCREENSHOTS_DIR").is_none() {
+            return;
+        }
+        let set = |theme: &str| {
+            format!("const r = document.documentElement; const was = r.dataset.theme ?? null; r.dataset.theme = '{theme}'; return was;")
+        };
+        self.screenshot(&format!("{name}-light")).await;
+        let was = self.client.execute(&set("dark"), vec![]).await.unwrap();
+        self.screenshot(&format!("{name}-dark")).await;
+        let back = was.as_str().unwrap_or("light").to_string();
+        self.client.execute(&set(&back), vec![]).await.unwrap();
+    }
+
     async fn quit(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill().await;
@@ -619,6 +636,12 @@ async fn every_view_renders_in_light_and_dark_and_hostile_text_stays_text() {
         })
         .await;
         app.screenshot(&format!("settings-{theme}")).await;
+        // The Data section (store facts, demo data, import, export, backup, restore).
+        app.client
+            .execute("document.querySelector('[aria-labelledby=settings-data]').scrollIntoView();", vec![])
+            .await
+            .unwrap();
+        app.screenshot(&format!("settings-data-{theme}")).await;
     }
 
     // Nothing ran: no element was made from the text, no handler fired, the store is open.
