@@ -2,10 +2,12 @@
 // app, so the backend works on them while the rest of the code is fetched and parsed.
 import "./app.css";
 import { phase } from "./lib/firstPaint";
+import { applyFontStacks } from "./lib/fonts";
 import { prefetch } from "./lib/startup";
 
 phase("script-started");
 prefetch();
+applyFontStacks();
 
 const target = document.getElementById("app");
 if (!target) throw new Error("Missing #app element");
