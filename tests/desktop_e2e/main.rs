@@ -638,7 +638,10 @@ async fn every_view_renders_in_light_and_dark_and_hostile_text_stays_text() {
         app.screenshot(&format!("settings-{theme}")).await;
         // The Data section (store facts, demo data, import, export, backup, restore).
         app.client
-            .execute("document.querySelector('[aria-labelledby=settings-data]').scrollIntoView();", vec![])
+            .execute(
+                "document.querySelector('[aria-labelledby=settings-data]').scrollIntoView();",
+                vec![],
+            )
             .await
             .unwrap();
         app.screenshot(&format!("settings-data-{theme}")).await;
