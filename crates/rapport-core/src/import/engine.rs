@@ -1,7 +1,7 @@
 //! The import itself: reads the file, plans it (`plan`) under the write lock, refuses or
 //! writes it in one transaction with an op for every field, and records it for undo.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -161,6 +161,9 @@ impl Store {
         let mut ids: Vec<Uuid> = Vec::with_capacity(plan.targets.len());
         let mut company_ids: Vec<Option<Uuid>> = Vec::with_capacity(plan.targets.len());
         let mut blank: BTreeMap<usize, Vec<(Uuid, String)>> = BTreeMap::new();
+        // Blank companies planned so far, by lower-cased name: a later row that is the
+        // company itself becomes that company (one record, with the row's fields).
+        let mut blank_by_name: HashMap<String, (usize, Uuid)> = HashMap::new();
         for (i, t) in plan.targets.iter().enumerate() {
             let company_id = match t.projected.company_name.as_deref() {
                 Some(co)
@@ -172,6 +175,7 @@ impl Store {
                     let (id, new) = companies.resolve(co);
                     if new {
                         blank.entry(i).or_default().push((id, co.to_string()));
+                        blank_by_name.insert(co.to_lowercase(), (i, id));
                     }
                     Some(id)
                 }
@@ -180,13 +184,23 @@ impl Store {
             company_ids.push(company_id);
             let id = match &t.original {
                 Some(o) => o.id,
-                None => {
-                    let id = Uuid::now_v7();
-                    if t.projected.kind == CustomerKind::Company {
-                        companies.made(&t.projected.display_name, id);
-                    }
+                None if t.projected.kind == CustomerKind::Company => {
+                    let name = &t.projected.display_name;
+                    // Foreign keys are checked at commit, so the people written before it
+                    // may point at it.
+                    let id = match blank_by_name.remove(&name.to_lowercase()) {
+                        Some((j, id)) => {
+                            if let Some(planned) = blank.get_mut(&j) {
+                                planned.retain(|(b, _)| *b != id);
+                            }
+                            id
+                        }
+                        None => Uuid::now_v7(),
+                    };
+                    companies.made(name, id);
                     id
                 }
+                None => Uuid::now_v7(),
             };
             ids.push(id);
         }

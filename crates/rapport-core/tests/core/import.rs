@@ -769,3 +769,45 @@ async fn csv_export_is_spreadsheet_safe_and_reimports_unchanged() {
     let p = store.import_preview("again.csv", &again, &opts()).await.unwrap();
     assert!(p.report.iter().all(|r| r.action == ImportRowAction::Unchanged), "{:#?}", p.report);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_row_after_its_people_is_the_company_they_point_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    // The people name the company before its own row does (a file sorted by name).
+    let file = "name,kind,company,emails\r\n\
+                Ada Lovelace,person,Acme Engines,ada@acme.example\r\n\
+                Bob Babbage,person,ACME ENGINES,bob@acme.example\r\n\
+                Acme Engines,company,,hello@acme.example\r\n\
+                Zed Other,person,Other Ltd,zed@other.example\r\n";
+    let s = store
+        .import_file(
+            "people-first.csv",
+            file.as_bytes(),
+            &opts(),
+            &|_, _| {},
+            &AtomicBool::new(false),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.created, 4);
+    // One Acme, with its row's fields, and a blank Other Ltd made for Zed.
+    let companies: Vec<String> = sqlx::query_scalar(
+        "SELECT display_name FROM customers WHERE kind = 'company' ORDER BY display_name",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(companies, ["Acme Engines", "Other Ltd"]);
+    let acme = by_email(&store, "hello@acme.example").await;
+    for email in ["ada@acme.example", "bob@acme.example"] {
+        assert_eq!(by_email(&store, email).await.company_id, Some(acme.id), "{email}");
+    }
+    // Searching the company's name finds its people through it.
+    let (found, _) = store.search("acme", 10).await.unwrap();
+    assert!(found.len() >= 3, "{found:?}");
+
+    // Undo removes all of it, the company once.
+    store.undo_import(None).await.unwrap();
+    assert_eq!(count(&store, "SELECT count(*) FROM customers WHERE deleted_at IS NULL").await, 0);
+}
