@@ -188,11 +188,7 @@ pub(crate) async fn insert(ch: &mut Change<'_>, c: ValidCustomer) -> Result<Uuid
     }
     let mut tags = Vec::new();
     for tag in &c.tags {
-        sqlx::query("INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)")
-            .bind(id.to_string())
-            .bind(tag)
-            .execute(ch.conn())
-            .await?;
+        insert_tag_row(ch, id, tag).await?;
         if !tags.contains(tag) {
             tags.push(tag.clone());
         }
@@ -239,12 +235,18 @@ pub(crate) async fn write_contact_points(
 }
 
 pub(crate) async fn add_tag(ch: &mut Change<'_>, id: Uuid, tag: &str) -> Result<()> {
+    insert_tag_row(ch, id, tag).await?;
+    ch.op(E, id, OpAction::Add { field: "tags".into(), element: tag.into() }).await
+}
+
+/// The tag's row alone (its op is the caller's: an add, or part of a create).
+async fn insert_tag_row(ch: &mut Change<'_>, id: Uuid, tag: &str) -> Result<()> {
     sqlx::query("INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)")
         .bind(id.to_string())
         .bind(tag)
         .execute(ch.conn())
         .await?;
-    ch.op(E, id, OpAction::Add { field: "tags".into(), element: tag.into() }).await
+    Ok(())
 }
 
 pub(crate) async fn remove_tag(ch: &mut Change<'_>, id: Uuid, tag: &str) -> Result<()> {
