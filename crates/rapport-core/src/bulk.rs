@@ -62,8 +62,15 @@ pub(crate) async fn insert_json<R: JsonRow>(
     head: &str,
     rows: &[R],
 ) -> Result<()> {
-    let columns: Vec<String> = (0..R::COLUMNS).map(|i| format!("value ->> {i}")).collect();
-    let sql = format!("{head} SELECT {} FROM json_each(?1)", columns.join(", "));
+    // Each row is read from `json_each` once, into a materialized table: SQLite asks the
+    // virtual table for `value` once per use, and each ask turns the whole row back into
+    // text, so reading 23 columns straight from it cost 23 conversions a row (the customers'
+    // insert took twice as long).
+    let columns: Vec<String> = (0..R::COLUMNS).map(|i| format!("r ->> {i}")).collect();
+    let sql = format!(
+        "WITH rows (r) AS MATERIALIZED (SELECT value FROM json_each(?1)) {head} SELECT {} FROM rows",
+        columns.join(", ")
+    );
     for chunk in rows.chunks(JSON_ROWS) {
         let json = serde_json::to_string(chunk)
             .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
