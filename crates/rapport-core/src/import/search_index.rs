@@ -74,21 +74,18 @@ pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DROP TABLE temp.import_new_docs").execute(&mut *conn).await?;
-    // The words the insert triggers queue for the typo vocabulary: the name and notes, each
-    // email and phone, each tag (one text per customer rather than one per row).
+    // The words the insert triggers would queue for the typo vocabulary, from the same
+    // documents (one text per customer rather than one per row). The documents also hold
+    // the company's name and the phones' digits: a company's name is a word of the index
+    // anyway, and words with digits never enter the vocabulary.
     sqlx::query(
         "INSERT INTO search_terms_pending (text)
-         SELECT c.display_name || ' ' || coalesce(c.notes, '')
-             || ' ' || coalesce((SELECT group_concat(p.value, ' ') FROM contact_points p
-                                 WHERE p.customer_id = c.id), '')
-             || ' ' || coalesce((SELECT group_concat(t.tag, ' ') FROM customer_tags t
-                                 WHERE t.customer_id = c.id), '')
-         FROM customers c WHERE c.rowid > ?1",
+         SELECT concat_ws(' ', name, company, emails, phones, notes, tags)
+         FROM temp.import_new_docs",
     )
-    .bind(s.after_rowid)
     .execute(&mut *conn)
     .await?;
+    sqlx::query("DROP TABLE temp.import_new_docs").execute(&mut *conn).await?;
     for (_, sql) in &s.triggers {
         sqlx::query(sql).persistent(false).execute(&mut *conn).await?;
     }

@@ -31,8 +31,10 @@ fn file() -> Vec<u8> {
         };
         let name = if i == ROWS - 1 { "Ada Lovelace".to_string() } else { name };
         let company = if i == ROWS - 1 { "Analytical Engines".to_string() } else { company };
+        // "booth" is a word only the new customers have (Ada's update brings her own).
+        let booth = if i == ROWS - 1 { "" } else { " booth" };
         out.push_str(&format!(
-            "{name},{email},{phone},{company},{},met at the fair row{i}\n",
+            "{name},{email},{phone},{company},{},met at the fair{booth} row{i}\n",
             if i % 2 == 0 { "vip" } else { "" }
         ));
     }
@@ -221,6 +223,20 @@ async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() 
     }
     let (hits, _) = store.search("nakamuar", 5).await.unwrap();
     assert!(!hits.is_empty(), "a typo finds the imported word (the vocabulary has it)");
+    // The typo vocabulary is exactly the index's words a typo can reach (migration 12),
+    // no more and no fewer.
+    let reachable = "SELECT term FROM customer_search_vocab
+                     WHERE length(term) BETWEEN 3 AND 24 AND term NOT GLOB '*[0-9]*'";
+    let words = count(&store, &format!("SELECT count(*) FROM ({reachable})")).await;
+    assert!(words > 10, "{words} words");
+    for sql in [
+        format!(
+            "SELECT count(*) FROM ({reachable}) WHERE term NOT IN (SELECT term FROM search_terms)"
+        ),
+        format!("SELECT count(*) FROM search_terms WHERE term NOT IN ({reachable})"),
+    ] {
+        assert_eq!(count(&store, &sql).await, 0, "{sql}");
+    }
 
     // Undo: every created customer goes, Ada is as she was.
     store.undo_import(None).await.unwrap();
