@@ -130,10 +130,10 @@ fn main() {
             ("plan (validate, match, merge)", phases.plan),
             ("  of which loading match keys", phases.match_keys),
             ("create (rows + ops, no index)", phases.create),
-            ("fts (index + vocabulary queue)", phases.index),
+            ("fts (indexes + typo words)", phases.index),
             ("update (existing customers)", phases.update),
             ("batch (undo record)", phases.batch),
-            ("vocabulary (typo words)", phases.vocabulary),
+            ("vocabulary (updates' words)", phases.vocabulary),
             ("commit (last pages, fsync)", phases.commit),
         ] {
             println!("  {what:<32} {:>8.2} s   ({:>4.1}%)", d.as_secs_f64(), pct(d));

@@ -24,9 +24,10 @@ use crate::text;
 
 /// Where an import's time went. `plan` includes `match_keys` (loading the keys of every
 /// customer to match on); `create` is writing the new customers (rows, contact points,
-/// tags, ops) without the search index, `index` filling the index for them, `update` the
-/// updated customers, `batch` the undo record, `vocabulary` adding the new words to the typo vocabulary,
-/// `commit` the commit (writing what is left in the page cache, syncing).
+/// tags, ops) without the search index, `index` filling both indexes and the typo
+/// vocabulary for them, `update` the updated customers, `batch` the undo record,
+/// `vocabulary` adding the updated customers' new words (queued by the triggers) to the typo
+/// vocabulary, `commit` the commit (writing what is left in the page cache, syncing).
 #[doc(hidden)]
 #[derive(Debug, Clone, Default)]
 pub struct ImportPhases {

@@ -1,9 +1,9 @@
 //! The search index during a bulk create. Triggers keep `customer_search`,
-//! `customer_own_search` (and the typo
-//! vocabulary's `search_terms_pending`) in step row by row, re-indexing a customer for
-//! each email, phone and tag. While an import inserts its new customers those triggers
-//! are dropped, and the new customers are then indexed with one statement each — the
-//! triggers' own queries, run once over the new rows. Then the triggers are re-created
+//! `customer_own_search` (and the typo vocabulary's `search_terms_pending`) in step row by
+//! row, re-indexing a customer for each email, phone and tag. While an import inserts its
+//! new customers those triggers are dropped, and the new customers are then indexed with
+//! one statement each — the triggers' own queries, run once over the new rows — and their
+//! words added to the typo vocabulary. Then the triggers are re-created
 //! from the SQL SQLite kept for them, in the same transaction: SQLite's DDL is
 //! transactional, so a rollback, a cancel or a crash leaves them exactly as they were.
 //!
@@ -74,18 +74,26 @@ pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<
     )
     .execute(&mut *conn)
     .await?;
-    // The words the insert triggers would queue for the typo vocabulary, from the same
-    // documents (one text per customer rather than one per row). The documents also hold
-    // the company's name and the phones' digits: a company's name is a word of the index
-    // anyway, and words with digits never enter the vocabulary.
+    sqlx::query("DROP TABLE temp.import_new_docs").execute(&mut *conn).await?;
+    // The typo vocabulary (migration 12): the words of the own-fields index, read from its
+    // vocabulary, which holds every customer's words once (and no erased or replaced ones).
+    // Reading it whole costs a fraction of queuing the new documents' text to be tokenized
+    // once more (0.17 s against 1.3 s and more at 100k customers); every word already in the
+    // vocabulary is ignored.
+    sqlx::query("DROP TABLE IF EXISTS temp.import_own_vocab").execute(&mut *conn).await?;
     sqlx::query(
-        "INSERT INTO search_terms_pending (text)
-         SELECT concat_ws(' ', name, company, emails, phones, notes, tags)
-         FROM temp.import_new_docs",
+        "CREATE VIRTUAL TABLE temp.import_own_vocab
+         USING fts5vocab(main, customer_own_search, row)",
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DROP TABLE temp.import_new_docs").execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO search_terms (term) SELECT term FROM temp.import_own_vocab
+         WHERE length(term) BETWEEN 3 AND 24 AND term NOT GLOB '*[0-9]*'",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DROP TABLE temp.import_own_vocab").execute(&mut *conn).await?;
     for (_, sql) in &s.triggers {
         sqlx::query(sql).persistent(false).execute(&mut *conn).await?;
     }
