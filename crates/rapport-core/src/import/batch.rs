@@ -69,13 +69,29 @@ pub(crate) async fn record_batch(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    crate::bulk::insert(
-        ch.conn(),
-        "INSERT OR REPLACE INTO import_batch_customers
-            (batch_id, customer_id, action, changes, previous_photo_mime, previous_photo)",
-        &rows,
-    )
-    .await
+    // Rows with a previous photo (a blob) are bound; the others, nearly all, go as JSON
+    // (see `crate::bulk`). In runs, in order: a later row for the same customer replaces
+    // an earlier one.
+    for run in rows.chunk_by(|a, b| a.data.is_some() == b.data.is_some()) {
+        if run[0].data.is_some() {
+            crate::bulk::insert(
+                ch.conn(),
+                "INSERT OR REPLACE INTO import_batch_customers
+                    (batch_id, customer_id, action, changes, previous_photo_mime, previous_photo)",
+                run,
+            )
+            .await?;
+        } else {
+            crate::bulk::insert_json(
+                ch.conn(),
+                "INSERT OR REPLACE INTO import_batch_customers
+                    (batch_id, customer_id, action, changes)",
+                run,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// One `import_batch_customers` row.
@@ -98,6 +114,17 @@ impl crate::bulk::BindRow for MemberRow {
             .bind(self.mime.as_deref())
             .bind(self.data.as_deref())
     }
+}
+
+/// Without a photo: the first four columns.
+impl serde::Serialize for MemberRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (&self.batch_id, &self.customer_id, self.action, &self.changes).serialize(s)
+    }
+}
+
+impl crate::bulk::JsonRow for MemberRow {
+    const COLUMNS: usize = 4;
 }
 
 fn batch_from(row: &sqlx::sqlite::SqliteRow) -> Result<ImportBatch> {

@@ -811,3 +811,50 @@ async fn a_company_row_after_its_people_is_the_company_they_point_at() {
     store.undo_import(None).await.unwrap();
     assert_eq!(count(&store, "SELECT count(*) FROM customers WHERE deleted_at IS NULL").await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undoing_an_import_that_replaced_a_photo_brings_the_old_photo_back() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let jpeg = |last: u8| {
+        let mut b = hex::decode("ffd8ffe000104a46494600010100000100010000ffd9").unwrap();
+        b[16] = last;
+        b
+    };
+    let card = |name: &str, email: &str, photo: Option<&[u8]>| {
+        let photo = photo
+            .map(|p| {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(p);
+                format!("PHOTO;ENCODING=b;TYPE=JPEG:{b64}\r\n")
+            })
+            .unwrap_or_default();
+        format!("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEMAIL:{email}\r\n{photo}END:VCARD\r\n")
+    };
+    let run = |name: &'static str, text: String| {
+        let store = &store;
+        async move {
+            let opts = ImportOptions::default();
+            store
+                .import_file(name, text.as_bytes(), &opts, &|_, _| {}, &AtomicBool::new(false))
+                .await
+        }
+    };
+    run("first.vcf", card("Ada Lovelace", "ada@example.com", Some(&jpeg(1)))).await.unwrap();
+    let ada = by_email(&store, "ada@example.com").await.id;
+    // New people before and after Ada, without photos, and Ada with another photo: the
+    // undo record has rows with and without a previous photo.
+    let second = [
+        card("Bob Byte", "bob@example.com", None),
+        card("Ada Lovelace", "ada@example.com", Some(&jpeg(2))),
+        card("Cy Cle", "cy@example.com", None),
+    ]
+    .concat();
+    let s = run("second.vcf", second).await.unwrap();
+    assert_eq!((s.created, s.updated), (2, 1));
+    assert_eq!(store.customer_photo(ada).await.unwrap().unwrap().data, jpeg(2));
+
+    store.undo_import(None).await.unwrap();
+    assert_eq!(store.customer_photo(ada).await.unwrap().unwrap().data, jpeg(1));
+    assert_eq!(count(&store, "SELECT count(*) FROM customers WHERE deleted_at IS NULL").await, 1);
+}
