@@ -87,12 +87,7 @@ pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT OR IGNORE INTO search_terms (term) SELECT term FROM temp.import_own_vocab
-         WHERE length(term) BETWEEN 3 AND 24 AND term NOT GLOB '*[0-9]*'",
-    )
-    .execute(&mut *conn)
-    .await?;
+    crate::search::typo::add_terms_from(&mut *conn, "temp.import_own_vocab").await?;
     sqlx::query("DROP TABLE temp.import_own_vocab").execute(&mut *conn).await?;
     for (_, sql) in &s.triggers {
         sqlx::query(sql).persistent(false).execute(&mut *conn).await?;

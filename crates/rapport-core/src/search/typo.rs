@@ -130,18 +130,25 @@ pub(crate) async fn flush_pending(conn: &mut SqliteConnection) -> Result<()> {
             .fetch_one(&mut *conn)
             .await?;
     if pending {
-        sqlx::query(
-            "INSERT OR IGNORE INTO search_terms (term) SELECT term FROM search_terms_pending_vocab
-             WHERE length(term) BETWEEN 3 AND 24 AND term NOT GLOB '*[0-9]*'",
-        )
-        .execute(&mut *conn)
-        .await?;
+        add_terms_from(conn, "search_terms_pending_vocab").await?;
         sqlx::query(
             "INSERT INTO search_terms_pending (search_terms_pending) VALUES ('delete-all')",
         )
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Adds to the vocabulary the words of `vocab` (an `fts5vocab` table of an index with the
+/// same tokenizer) that a typo can reach: 3 to 24 characters, no digits (migration 12).
+pub(crate) async fn add_terms_from(conn: &mut SqliteConnection, vocab: &str) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT OR IGNORE INTO search_terms (term) SELECT term FROM {vocab}
+         WHERE length(term) BETWEEN 3 AND 24 AND term NOT GLOB '*[0-9]*'"
+    ))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
