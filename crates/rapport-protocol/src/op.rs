@@ -78,8 +78,9 @@ impl OpAction {
         }
     }
 
-    /// Every field this op writes: what compaction weighs it against (a create stays live
-    /// while any of its fields has no later op).
+    /// Every field this op writes. Compaction weighs only registers against later ops (see
+    /// [`crate::rules::compact`]): a create's tags are set elements, which only an op naming
+    /// the same element can change.
     pub fn fields(&self) -> Vec<&str> {
         match self {
             OpAction::Create { fields } => fields.keys().map(String::as_str).collect(),

@@ -1,0 +1,282 @@
+//! The sync rules as pure functions (DESIGN §5): the one order every replica puts ops in,
+//! what a record is after any set of ops ([`materialize`], the reference the store's own
+//! apply is checked against), and which ops a snapshot may leave out ([`compact`]), decided
+//! from the envelope alone, as the server must.
+//!
+//! Two kinds of field:
+//! - a **register** (name, stage, `deleted_at`, `merged_into`, the whole list of emails…): a
+//!   `set`, or a `create`'s first value, and the latest by [`stamp`] wins;
+//! - a **set** ([`SET_FIELDS`]: tags): elements come and go one at a time with `add` and
+//!   `remove`, and a `create` adds its first elements.
+//!
+//! Which element an `add`/`remove` names is in the payload, which the server never reads
+//! (with end-to-end encryption it can't), so compaction keeps every op that touches a set,
+//! and only drops an op whose every register was written again later. In particular a later
+//! `add` of another tag never makes a `create` with tags redundant.
+//!
+//! Within a set, `materialize` lets the latest op on an element decide (an add on a tie).
+//! That is last-writer-wins per element, not yet add-wins against a concurrent remove: that
+//! needs the remove to name the adds it saw, which comes with the sync issue's set rules.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{DeviceId, EntityKind, Hlc, Op, OpAction};
+
+/// Fields that are sets of elements rather than registers.
+pub const SET_FIELDS: &[&str] = &["tags"];
+
+/// Whether `field` is a set ([`SET_FIELDS`]).
+pub fn is_set_field(field: &str) -> bool {
+    SET_FIELDS.contains(&field)
+}
+
+/// An op's place in the order every replica agrees on: its clock, then its device.
+pub fn stamp(op: &Op) -> (Hlc, DeviceId) {
+    (op.hlc, op.device)
+}
+
+/// One record as the ops left it: each register's value, and each set's elements (as their
+/// JSON text, sorted).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub registers: BTreeMap<String, Value>,
+    pub sets: BTreeMap<String, Vec<String>>,
+}
+
+type Key = (EntityKind, Uuid);
+
+/// Every record the ops describe, whatever their order and however often each arrives.
+pub fn materialize<'a>(ops: impl IntoIterator<Item = &'a Op>) -> HashMap<Key, Record> {
+    // Per record: register -> (stamp, value); set -> element -> (stamp, present).
+    type Registers = BTreeMap<String, ((Hlc, DeviceId), Value)>;
+    type Sets = BTreeMap<String, BTreeMap<String, ((Hlc, DeviceId), bool)>>;
+    let mut state: HashMap<Key, (Registers, Sets)> = HashMap::new();
+    for op in ops {
+        let s = stamp(op);
+        let (registers, sets) = state.entry((op.entity, op.entity_id)).or_default();
+        let mut register = |field: &str, value: &Value| match registers.get(field) {
+            Some((at, _)) if *at >= s => {}
+            _ => {
+                registers.insert(field.to_string(), (s, value.clone()));
+            }
+        };
+        let mut element = |field: &str, element: &Value, present: bool| {
+            let slot = sets.entry(field.to_string()).or_default();
+            let key = element.to_string();
+            match slot.get(&key) {
+                // A tie is the same op arriving twice, or an add and a remove with one
+                // stamp (never written, but the add wins).
+                Some((at, was)) if *at > s || (*at == s && (*was || !present)) => {}
+                _ => {
+                    slot.insert(key, (s, present));
+                }
+            }
+        };
+        match &op.action {
+            OpAction::Set { field, value } => register(field, value),
+            OpAction::Add { field, element: e } => element(field, e, true),
+            OpAction::Remove { field, element: e } => element(field, e, false),
+            OpAction::Create { fields } => {
+                for (field, value) in fields {
+                    match value {
+                        Value::Array(items) if is_set_field(field) => {
+                            for e in items {
+                                element(field, e, true);
+                            }
+                        }
+                        _ => register(field, value),
+                    }
+                }
+            }
+        }
+    }
+    state
+        .into_iter()
+        .map(|(key, (registers, sets))| {
+            let registers = registers.into_iter().map(|(f, (_, v))| (f, v)).collect();
+            let sets = sets
+                .into_iter()
+                .map(|(f, elements)| {
+                    (f, elements.into_iter().filter(|(_, (_, p))| *p).map(|(e, _)| e).collect())
+                })
+                .collect();
+            (key, Record { registers, sets })
+        })
+        .collect()
+}
+
+/// The registers an op writes (field keys only: what the envelope shows), and whether it
+/// touches a set.
+fn writes(action: &OpAction) -> (Vec<&str>, bool) {
+    match action {
+        OpAction::Set { field, .. } => (vec![field.as_str()], false),
+        OpAction::Add { .. } | OpAction::Remove { .. } => (Vec::new(), true),
+        OpAction::Create { fields } => {
+            let registers: Vec<&str> =
+                fields.keys().map(String::as_str).filter(|f| !is_set_field(f)).collect();
+            let touches_set = registers.len() < fields.len();
+            (registers, touches_set)
+        }
+    }
+}
+
+/// The ops a snapshot must keep so that [`materialize`] gives the same records: every op
+/// touching a set, and every op that is the latest writer of at least one of its registers.
+/// Decided from each op's record, field keys and stamp alone. Keeps the given order.
+pub fn compact<'a>(ops: &[&'a Op]) -> Vec<&'a Op> {
+    let mut latest: HashMap<(Key, &str), (Hlc, DeviceId)> = HashMap::new();
+    for op in ops {
+        for field in writes(&op.action).0 {
+            let at = latest.entry(((op.entity, op.entity_id), field)).or_insert(stamp(op));
+            *at = (*at).max(stamp(op));
+        }
+    }
+    let mut kept: Vec<&Op> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for op in ops {
+        // The same op arriving twice is kept once.
+        if !seen.insert((op.device, op.seq)) {
+            continue;
+        }
+        let (registers, touches_set) = writes(&op.action);
+        let key = (op.entity, op.entity_id);
+        if touches_set || registers.iter().any(|f| latest[&(key, *f)] == stamp(op)) {
+            kept.push(op);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    fn op(device: u128, seq: u64, millis: u64, action: OpAction) -> Op {
+        Op {
+            device: Uuid::from_u128(device),
+            seq,
+            // The counter is the sequence number, so no two ops share a stamp.
+            hlc: Hlc { millis, counter: seq as u32 },
+            entity: EntityKind::Customer,
+            entity_id: Uuid::from_u128(7),
+            action,
+        }
+    }
+
+    fn create(fields: Value) -> OpAction {
+        let Value::Object(fields) = fields else { unreachable!() };
+        OpAction::Create { fields }
+    }
+
+    fn set(field: &str, value: &str) -> OpAction {
+        OpAction::Set { field: field.into(), value: value.into() }
+    }
+
+    fn record(ops: &[&Op]) -> Record {
+        materialize(ops.iter().copied())
+            .remove(&(EntityKind::Customer, Uuid::from_u128(7)))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_later_add_of_another_tag_keeps_the_create_that_brought_the_first() {
+        let ops = [
+            op(1, 1, 10, create(json!({"name": "Ada", "tags": ["vip"]}))),
+            op(2, 1, 20, OpAction::Add { field: "tags".into(), element: "poet".into() }),
+            op(2, 2, 30, set("name", "Ada L.")),
+        ];
+        let all: Vec<&Op> = ops.iter().collect();
+        let kept = compact(&all);
+        assert_eq!(kept.len(), 3, "the create still holds the first tag");
+        let r = record(&kept);
+        assert_eq!(r, record(&all));
+        assert_eq!(r.registers["name"], "Ada L.");
+        assert_eq!(r.sets["tags"], ["\"poet\"", "\"vip\""]);
+    }
+
+    #[test]
+    fn a_create_whose_every_register_was_written_again_is_left_out() {
+        let ops = [
+            op(1, 1, 10, create(json!({"name": "Ada", "stage": "lead"}))),
+            op(1, 2, 20, set("name", "Ada L.")),
+            op(2, 1, 15, set("stage", "customer")),
+            op(2, 2, 16, set("stage", "former")),
+        ];
+        let all: Vec<&Op> = ops.iter().collect();
+        let kept: Vec<(u64, u64)> =
+            compact(&all).iter().map(|o| (o.device.as_u128() as u64, o.seq)).collect();
+        assert_eq!(kept, [(1, 2), (2, 2)]);
+        assert_eq!(record(&compact(&all)), record(&all));
+        // The later clock wins whatever the order ops arrive in; on equal clocks, the device.
+        let mut reversed = all.clone();
+        reversed.reverse();
+        assert_eq!(record(&reversed).registers["stage"], "former");
+        let tie = [op(1, 5, 50, set("notes", "one")), op(2, 5, 50, set("notes", "two"))];
+        assert_eq!(record(&[&tie[1], &tie[0]]).registers["notes"], "two");
+    }
+
+    const FIELDS: [&str; 3] = ["name", "stage", "notes"];
+
+    /// (device, entity, millis, what): what is 0-2 a set of FIELDS[n], 3 an add, 4 a remove,
+    /// 5 a create (fields chosen by a mask, tags too when the mask's bit 3 is set).
+    fn arb_ops() -> impl Strategy<Value = Vec<Op>> {
+        prop::collection::vec((1u128..4, 0u128..2, 0u64..12, 0u8..6, 0u8..16, 0u8..3), 1..40)
+            .prop_map(|raw| {
+                let mut next = HashMap::new();
+                raw.into_iter()
+                    .map(|(device, entity, millis, what, mask, v)| {
+                        let seq = next.entry(device).or_insert(0);
+                        *seq += 1;
+                        let element = Value::from(["a", "b", "c"][v as usize]);
+                        let action = match what {
+                            0..=2 => set(FIELDS[what as usize], &format!("v{millis}.{v}")),
+                            3 => OpAction::Add { field: "tags".into(), element },
+                            4 => OpAction::Remove { field: "tags".into(), element },
+                            _ => {
+                                let mut fields = serde_json::Map::new();
+                                for (i, f) in FIELDS.iter().enumerate() {
+                                    if mask & (1 << i) != 0 {
+                                        fields.insert((*f).into(), format!("c{millis}").into());
+                                    }
+                                }
+                                if mask & 8 != 0 {
+                                    fields.insert("tags".into(), json!([element]));
+                                }
+                                OpAction::Create { fields }
+                            }
+                        };
+                        let mut o = op(device, *seq, millis, action);
+                        o.entity_id = Uuid::from_u128(7 + entity);
+                        o
+                    })
+                    .collect()
+            })
+    }
+
+    proptest! {
+        /// Any order, any duplicates: the same records; and a snapshot of the compacted ops
+        /// gives them too.
+        #[test]
+        fn order_duplicates_and_compaction_change_nothing(
+            ops in arb_ops(),
+            order in prop::collection::vec(any::<prop::sample::Index>(), 1..80),
+        ) {
+            let all: Vec<&Op> = ops.iter().collect();
+            let expected = materialize(all.iter().copied());
+            // A delivery: ops picked in a random order, some twice, then every op once more
+            // (so none is missing).
+            let mut delivered: Vec<&Op> = order.iter().map(|i| *i.get(&all)).collect();
+            delivered.extend(all.iter().rev());
+            prop_assert_eq!(&materialize(delivered.iter().copied()), &expected);
+            let kept = compact(&delivered);
+            prop_assert!(kept.len() <= ops.len());
+            prop_assert_eq!(&materialize(kept.iter().copied()), &expected);
+        }
+    }
+}
