@@ -10,7 +10,7 @@ use rapport_core::import::{
 };
 use rapport_core::{ErrorCode, Store};
 
-use crate::support::new_store;
+use crate::support::{import_bytes, new_store};
 
 pub fn corpus(name: &str) -> Vec<u8> {
     let path =
@@ -831,16 +831,8 @@ async fn undoing_an_import_that_replaced_a_photo_brings_the_old_photo_back() {
             .unwrap_or_default();
         format!("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEMAIL:{email}\r\n{photo}END:VCARD\r\n")
     };
-    let run = |name: &'static str, text: String| {
-        let store = &store;
-        async move {
-            let opts = ImportOptions::default();
-            store
-                .import_file(name, text.as_bytes(), &opts, &|_, _| {}, &AtomicBool::new(false))
-                .await
-        }
-    };
-    run("first.vcf", card("Ada Lovelace", "ada@example.com", Some(&jpeg(1)))).await.unwrap();
+    let first = card("Ada Lovelace", "ada@example.com", Some(&jpeg(1)));
+    import_bytes(&store, "first.vcf", first.as_bytes()).await.unwrap();
     let ada = by_email(&store, "ada@example.com").await.id;
     // New people before and after Ada, without photos, and Ada with another photo: the
     // undo record has rows with and without a previous photo.
@@ -850,7 +842,7 @@ async fn undoing_an_import_that_replaced_a_photo_brings_the_old_photo_back() {
         card("Cy Cle", "cy@example.com", None),
     ]
     .concat();
-    let s = run("second.vcf", second).await.unwrap();
+    let s = import_bytes(&store, "second.vcf", second.as_bytes()).await.unwrap();
     assert_eq!((s.created, s.updated), (2, 1));
     assert_eq!(store.customer_photo(ada).await.unwrap().unwrap().data, jpeg(2));
 

@@ -209,9 +209,7 @@ async fn the_outbox_alone_rebuilds_each_customer_and_so_does_its_compaction() {
         .id;
     // "chess" and "printing" come only from the creates: nothing later names them.
     let file = b"Name,Email,Tags\nBob Byte,bob@example.com,poet ::: vip ::: printing\n";
-    let opts = rapport_core::import::ImportOptions::default();
-    let no = std::sync::atomic::AtomicBool::new(false);
-    store.import_file("one.csv", file, &opts, &|_, _| {}, &no).await.unwrap();
+    import_bytes(&store, "one.csv", file).await.unwrap();
     let bob = store.resolve_customer("bob@example.com").await.unwrap();
     // Edits, tag edits and tag clean-up, each writing its own ops after the creates.
     store.edit_customer(ada, &[("name".into(), "Ada King".into())]).await.unwrap();

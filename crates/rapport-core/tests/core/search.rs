@@ -140,9 +140,7 @@ async fn typos_within_one_edit_from_four_letters_and_two_from_eight() {
     // An import adds its own words (read from the index's vocabulary) and never brings a
     // replaced one back.
     let file = b"Name,Notes\nIgnacy Przybyszewski,Brought quince marmalade\n";
-    let opts = rapport_core::import::ImportOptions::default();
-    let no = std::sync::atomic::AtomicBool::new(false);
-    store.import_file("one.csv", file, &opts, &|_, _| {}, &no).await.unwrap();
+    import_bytes(&store, "one.csv", file).await.unwrap();
     assert_eq!(search(&store, "przybyszewsky").await, ["Ignacy Przybyszewski"]);
     assert_eq!(search(&store, "marmelade").await, ["Ignacy Przybyszewski"]);
     assert!(search(&store, "wroblewsky").await.is_empty());

@@ -30,6 +30,17 @@ pub async fn new_store(dir: &Path) -> Store {
     Store::init(dir, Protection::Passphrase(Zeroizing::new(PASS.into())), clock()).await.unwrap()
 }
 
+/// Imports `bytes` as a file called `name`, with the default options, never cancelled.
+pub async fn import_bytes(
+    store: &Store,
+    name: &str,
+    bytes: &[u8],
+) -> rapport_core::Result<rapport_core::import::ImportSummary> {
+    let opts = rapport_core::import::ImportOptions::default();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    store.import_file(name, bytes, &opts, &|_, _| {}, &never).await
+}
+
 pub async fn reopen(dir: &Path) -> Store {
     Store::open(dir, &pass(PASS), clock()).await.unwrap()
 }
