@@ -9,6 +9,7 @@
 mod hlc;
 mod op;
 pub mod rules;
+pub mod wire;
 
 pub use hlc::{Hlc, HlcError, HlcState, MAX_DRIFT_MS};
 pub use op::{DeviceId, EntityKind, Op, OpAction, ALL_FIELDS};

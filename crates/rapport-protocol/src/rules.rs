@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::wire::writes;
 use crate::{DeviceId, EntityKind, Hlc, Op, OpAction};
 
 /// Fields that are sets of elements rather than registers.
@@ -46,7 +47,8 @@ pub struct Record {
     pub sets: BTreeMap<String, Vec<String>>,
 }
 
-type Key = (EntityKind, Uuid);
+/// A record: its kind and id.
+pub type Key = (EntityKind, Uuid);
 
 /// Every record the ops describe, whatever their order and however often each arrives.
 pub fn materialize<'a>(ops: impl IntoIterator<Item = &'a Op>) -> HashMap<Key, Record> {
@@ -108,43 +110,59 @@ pub fn materialize<'a>(ops: impl IntoIterator<Item = &'a Op>) -> HashMap<Key, Re
         .collect()
 }
 
-/// The registers an op writes (field keys only: what the envelope shows), and whether it
-/// touches a set.
-fn writes(action: &OpAction) -> (Vec<&str>, bool) {
-    match action {
-        OpAction::Set { field, .. } => (vec![field.as_str()], false),
-        OpAction::Add { .. } | OpAction::Remove { .. } => (Vec::new(), true),
-        OpAction::Create { fields } => {
-            let registers: Vec<&str> =
-                fields.keys().map(String::as_str).filter(|f| !is_set_field(f)).collect();
-            let touches_set = registers.len() < fields.len();
-            (registers, touches_set)
-        }
+/// What compaction reads of an op: the envelope's fields, never the payload. Implemented
+/// by [`Op`] and by the wire's [`crate::wire::Envelope`], so the device's checks and the
+/// server's snapshots run the same code.
+pub trait Stamped {
+    fn record(&self) -> Key;
+    fn stamp(&self) -> (Hlc, DeviceId);
+    /// The op's identity, `(device, seq)`.
+    fn id(&self) -> (DeviceId, u64);
+    /// The register field keys it writes.
+    fn registers(&self) -> Vec<&str>;
+    /// Whether it adds or removes set elements.
+    fn touches_set(&self) -> bool;
+}
+
+impl Stamped for Op {
+    fn record(&self) -> Key {
+        (self.entity, self.entity_id)
+    }
+    fn stamp(&self) -> (Hlc, DeviceId) {
+        stamp(self)
+    }
+    fn id(&self) -> (DeviceId, u64) {
+        (self.device, self.seq)
+    }
+    fn registers(&self) -> Vec<&str> {
+        writes(&self.action).0
+    }
+    fn touches_set(&self) -> bool {
+        writes(&self.action).1
     }
 }
 
 /// The ops a snapshot must keep so that [`materialize`] gives the same records: every op
 /// touching a set, and every op that is the latest writer of at least one of its registers.
 /// Decided from each op's record, field keys and stamp alone. Keeps the given order.
-pub fn compact<'a>(ops: &[&'a Op]) -> Vec<&'a Op> {
+pub fn compact<'a, T: Stamped>(ops: &[&'a T]) -> Vec<&'a T> {
     let mut latest: HashMap<(Key, &str), (Hlc, DeviceId)> = HashMap::new();
     for op in ops {
-        for field in writes(&op.action).0 {
-            let at = latest.entry(((op.entity, op.entity_id), field)).or_insert(stamp(op));
-            *at = (*at).max(stamp(op));
+        for field in op.registers() {
+            let at = latest.entry((op.record(), field)).or_insert(op.stamp());
+            *at = (*at).max(op.stamp());
         }
     }
-    let mut kept: Vec<&Op> = Vec::new();
+    let mut kept: Vec<&T> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for op in ops {
         // The same op arriving twice is kept once.
-        if !seen.insert((op.device, op.seq)) {
+        if !seen.insert(op.id()) {
             continue;
         }
-        let (registers, touches_set) = writes(&op.action);
-        let key = (op.entity, op.entity_id);
-        if touches_set || registers.iter().any(|f| latest[&(key, *f)] == stamp(op)) {
-            kept.push(op);
+        let key = op.record();
+        if op.touches_set() || op.registers().iter().any(|f| latest[&(key, *f)] == op.stamp()) {
+            kept.push(*op);
         }
     }
     kept
@@ -156,6 +174,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::wire::Envelope;
 
     fn op(device: u128, seq: u64, millis: u64, action: OpAction) -> Op {
         Op {
@@ -277,6 +296,12 @@ mod tests {
             let kept = compact(&delivered);
             prop_assert!(kept.len() <= ops.len());
             prop_assert_eq!(&materialize(kept.iter().copied()), &expected);
+            // The server, compacting sealed envelopes, keeps exactly the same ops.
+            let sealed: Vec<Envelope> = delivered.iter().map(|o| Envelope::seal(o)).collect();
+            let sealed: Vec<&Envelope> = sealed.iter().collect();
+            let on_server: Vec<_> = compact(&sealed).iter().map(|e| e.id()).collect();
+            let on_device: Vec<_> = kept.iter().map(|o| o.id()).collect();
+            prop_assert_eq!(on_server, on_device);
         }
     }
 }
