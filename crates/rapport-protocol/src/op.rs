@@ -50,9 +50,15 @@ pub enum OpAction {
         field: String,
         element: serde_json::Value,
     },
+    /// Takes an element out of a set: exactly the adds of it the writer had seen
+    /// (`observed`), so an add made concurrently elsewhere survives (add-wins). Without
+    /// `observed` — ops written before sync existed, when every add was local and seen — it
+    /// removes every add of the element with an earlier stamp.
     Remove {
         field: String,
         element: serde_json::Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        observed: Option<Vec<OpId>>,
     },
     /// A new record's first values, all at this op's clock: each scalar field as if `Set`,
     /// each set-valued field (an array of elements, such as `tags`) as if each element were
@@ -89,6 +95,13 @@ impl OpAction {
     }
 }
 
+/// An op's identity: which device wrote it, and its number there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OpId {
+    pub device: DeviceId,
+    pub seq: u64,
+}
+
 /// One change, identified by `(device, seq)`; ordered against concurrent changes of the
 /// same field by `(hlc, device)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +113,12 @@ pub struct Op {
     pub entity_id: Uuid,
     #[serde(flatten)]
     pub action: OpAction,
+}
+
+impl Op {
+    pub fn id(&self) -> OpId {
+        OpId { device: self.device, seq: self.seq }
+    }
 }
 
 #[cfg(test)]

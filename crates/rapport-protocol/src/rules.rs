@@ -14,17 +14,18 @@
 //! and only drops an op whose every register was written again later. In particular a later
 //! `add` of another tag never makes a `create` with tags redundant.
 //!
-//! Within a set, `materialize` lets the latest op on an element decide (an add on a tie).
-//! That is last-writer-wins per element, not yet add-wins against a concurrent remove: that
-//! needs the remove to name the adds it saw, which comes with the sync issue's set rules.
+//! Sets are add-wins (an observed-remove set): each add (or create) of an element is known
+//! by its op's id, and a remove takes out exactly the adds its writer had seen
+//! (`observed`). An add made concurrently elsewhere was not seen, so it survives. A remove
+//! without `observed` (written before sync existed) takes out every earlier add.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::wire::writes;
-use crate::{DeviceId, EntityKind, Hlc, Op, OpAction};
+use crate::{DeviceId, EntityKind, Hlc, Op, OpAction, OpId};
 
 /// Fields that are sets of elements rather than registers.
 pub const SET_FIELDS: &[&str] = &["tags"];
@@ -39,22 +40,51 @@ pub fn stamp(op: &Op) -> (Hlc, DeviceId) {
     (op.hlc, op.device)
 }
 
-/// One record as the ops left it: each register's value, and each set's elements (as their
-/// JSON text, sorted).
+/// One record as the ops left it: each register's value, and for each set its present
+/// elements (as JSON text) with the ids of the adds that keep each one there.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Record {
     pub registers: BTreeMap<String, Value>,
-    pub sets: BTreeMap<String, Vec<String>>,
+    pub sets: BTreeMap<String, BTreeMap<String, Vec<OpId>>>,
+}
+
+impl Record {
+    /// A set's present elements, as JSON text, sorted.
+    pub fn elements(&self, field: &str) -> Vec<&str> {
+        self.sets.get(field).map(|e| e.keys().map(String::as_str).collect()).unwrap_or_default()
+    }
 }
 
 /// A record: its kind and id.
 pub type Key = (EntityKind, Uuid);
 
+type Stamp = (Hlc, DeviceId);
+
+/// What is known of one element of one set.
+#[derive(Default)]
+struct Element {
+    adds: BTreeMap<OpId, Stamp>,
+    removed: HashSet<OpId>,
+    /// The latest remove without `observed`: it took out every add stamped before it.
+    removed_before: Option<Stamp>,
+}
+
+impl Element {
+    fn live(&self) -> Vec<OpId> {
+        self.adds
+            .iter()
+            .filter(|(id, at)| {
+                !self.removed.contains(id) && self.removed_before.is_none_or(|r| **at >= r)
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    }
+}
+
 /// Every record the ops describe, whatever their order and however often each arrives.
 pub fn materialize<'a>(ops: impl IntoIterator<Item = &'a Op>) -> HashMap<Key, Record> {
-    // Per record: register -> (stamp, value); set -> element -> (stamp, present).
-    type Registers = BTreeMap<String, ((Hlc, DeviceId), Value)>;
-    type Sets = BTreeMap<String, BTreeMap<String, ((Hlc, DeviceId), bool)>>;
+    type Registers = BTreeMap<String, (Stamp, Value)>;
+    type Sets = BTreeMap<String, BTreeMap<String, Element>>;
     let mut state: HashMap<Key, (Registers, Sets)> = HashMap::new();
     for op in ops {
         let s = stamp(op);
@@ -65,28 +95,27 @@ pub fn materialize<'a>(ops: impl IntoIterator<Item = &'a Op>) -> HashMap<Key, Re
                 registers.insert(field.to_string(), (s, value.clone()));
             }
         };
-        let mut element = |field: &str, element: &Value, present: bool| {
-            let slot = sets.entry(field.to_string()).or_default();
-            let key = element.to_string();
-            match slot.get(&key) {
-                // A tie is the same op arriving twice, or an add and a remove with one
-                // stamp (never written, but the add wins).
-                Some((at, was)) if *at > s || (*at == s && (*was || !present)) => {}
-                _ => {
-                    slot.insert(key, (s, present));
-                }
-            }
-        };
+        fn element<'s>(sets: &'s mut Sets, field: &str, element: &Value) -> &'s mut Element {
+            sets.entry(field.to_string()).or_default().entry(element.to_string()).or_default()
+        }
         match &op.action {
             OpAction::Set { field, value } => register(field, value),
-            OpAction::Add { field, element: e } => element(field, e, true),
-            OpAction::Remove { field, element: e } => element(field, e, false),
+            OpAction::Add { field, element: e } => {
+                element(sets, field, e).adds.insert(op.id(), s);
+            }
+            OpAction::Remove { field, element: e, observed } => {
+                let slot = element(sets, field, e);
+                match observed {
+                    Some(ids) => slot.removed.extend(ids.iter().copied()),
+                    None => slot.removed_before = slot.removed_before.max(Some(s)),
+                }
+            }
             OpAction::Create { fields } => {
                 for (field, value) in fields {
                     match value {
                         Value::Array(items) if is_set_field(field) => {
                             for e in items {
-                                element(field, e, true);
+                                element(sets, field, e).adds.insert(op.id(), s);
                             }
                         }
                         _ => register(field, value),
@@ -102,7 +131,12 @@ pub fn materialize<'a>(ops: impl IntoIterator<Item = &'a Op>) -> HashMap<Key, Re
             let sets = sets
                 .into_iter()
                 .map(|(f, elements)| {
-                    (f, elements.into_iter().filter(|(_, (_, p))| *p).map(|(e, _)| e).collect())
+                    let present = elements
+                        .into_iter()
+                        .map(|(e, state)| (e, state.live()))
+                        .filter(|(_, live)| !live.is_empty())
+                        .collect();
+                    (f, present)
                 })
                 .collect();
             (key, Record { registers, sets })
@@ -117,7 +151,7 @@ pub trait Stamped {
     fn record(&self) -> Key;
     fn stamp(&self) -> (Hlc, DeviceId);
     /// The op's identity, `(device, seq)`.
-    fn id(&self) -> (DeviceId, u64);
+    fn id(&self) -> OpId;
     /// The register field keys it writes.
     fn registers(&self) -> Vec<&str>;
     /// Whether it adds or removes set elements.
@@ -131,8 +165,8 @@ impl Stamped for Op {
     fn stamp(&self) -> (Hlc, DeviceId) {
         stamp(self)
     }
-    fn id(&self) -> (DeviceId, u64) {
-        (self.device, self.seq)
+    fn id(&self) -> OpId {
+        Op::id(self)
     }
     fn registers(&self) -> Vec<&str> {
         writes(&self.action).0
@@ -216,7 +250,7 @@ mod tests {
         let r = record(&kept);
         assert_eq!(r, record(&all));
         assert_eq!(r.registers["name"], "Ada L.");
-        assert_eq!(r.sets["tags"], ["\"poet\"", "\"vip\""]);
+        assert_eq!(r.elements("tags"), ["\"poet\"", "\"vip\""]);
     }
 
     #[test]
@@ -242,21 +276,38 @@ mod tests {
 
     const FIELDS: [&str; 3] = ["name", "stage", "notes"];
 
-    /// (device, entity, millis, what): what is 0-2 a set of FIELDS[n], 3 an add, 4 a remove,
-    /// 5 a create (fields chosen by a mask, tags too when the mask's bit 3 is set).
+    /// (device, entity, millis, what): what is 0-2 a set of FIELDS[n], 3 an add, 4 a remove
+    /// (of the adds of its element generated before it that the mask picks, or with mask 15
+    /// a remove without `observed`), 5 a create (fields chosen by a mask, tags too when the
+    /// mask's bit 3 is set).
     fn arb_ops() -> impl Strategy<Value = Vec<Op>> {
         prop::collection::vec((1u128..4, 0u128..2, 0u64..12, 0u8..6, 0u8..16, 0u8..3), 1..40)
             .prop_map(|raw| {
                 let mut next = HashMap::new();
+                let mut adds: HashMap<(u128, u8), Vec<OpId>> = HashMap::new();
                 raw.into_iter()
                     .map(|(device, entity, millis, what, mask, v)| {
                         let seq = next.entry(device).or_insert(0);
                         *seq += 1;
+                        let id = OpId { device: Uuid::from_u128(device), seq: *seq };
                         let element = Value::from(["a", "b", "c"][v as usize]);
+                        let seen = adds.entry((entity, v)).or_default();
                         let action = match what {
                             0..=2 => set(FIELDS[what as usize], &format!("v{millis}.{v}")),
-                            3 => OpAction::Add { field: "tags".into(), element },
-                            4 => OpAction::Remove { field: "tags".into(), element },
+                            3 => {
+                                seen.push(id);
+                                OpAction::Add { field: "tags".into(), element }
+                            }
+                            4 => {
+                                let observed = (mask != 15).then(|| {
+                                    let picked = seen.iter().enumerate();
+                                    picked
+                                        .filter(|(i, _)| mask & (1 << (i % 4)) != 0)
+                                        .map(|(_, id)| *id)
+                                        .collect()
+                                });
+                                OpAction::Remove { field: "tags".into(), element, observed }
+                            }
                             _ => {
                                 let mut fields = serde_json::Map::new();
                                 for (i, f) in FIELDS.iter().enumerate() {
@@ -265,6 +316,7 @@ mod tests {
                                     }
                                 }
                                 if mask & 8 != 0 {
+                                    seen.push(id);
                                     fields.insert("tags".into(), json!([element]));
                                 }
                                 OpAction::Create { fields }
@@ -276,6 +328,50 @@ mod tests {
                     })
                     .collect()
             })
+    }
+
+    #[test]
+    fn an_add_the_remover_had_not_seen_survives_the_remove() {
+        let tag = |action: fn(String, Value) -> OpAction| action("tags".into(), "vip".into());
+        let add = |field, element| OpAction::Add { field, element };
+        let first = op(1, 1, 10, tag(add));
+        // Device 2 adds "vip" again while device 1, having seen only its own add, removes it.
+        let concurrent = op(2, 1, 20, tag(add));
+        let remove = op(
+            1,
+            2,
+            30,
+            OpAction::Remove {
+                field: "tags".into(),
+                element: "vip".into(),
+                observed: Some(vec![first.id()]),
+            },
+        );
+        let r = record(&[&first, &concurrent, &remove]);
+        assert_eq!(r.elements("tags"), ["\"vip\""], "add-wins");
+        assert_eq!(r.sets["tags"]["\"vip\""], [concurrent.id()]);
+        // A remove that saw both adds takes the tag out, in any order.
+        let both = op(
+            2,
+            2,
+            40,
+            OpAction::Remove {
+                field: "tags".into(),
+                element: "vip".into(),
+                observed: Some(vec![first.id(), concurrent.id()]),
+            },
+        );
+        assert!(record(&[&both, &remove, &concurrent, &first]).elements("tags").is_empty());
+        // A remove from before sync (no `observed`) takes out every earlier add, and only those.
+        let legacy = op(
+            1,
+            3,
+            25,
+            OpAction::Remove { field: "tags".into(), element: "vip".into(), observed: None },
+        );
+        assert!(record(&[&first, &concurrent, &legacy]).elements("tags").is_empty());
+        let later = op(2, 3, 50, tag(add));
+        assert_eq!(record(&[&later, &legacy, &first]).elements("tags"), ["\"vip\""]);
     }
 
     proptest! {

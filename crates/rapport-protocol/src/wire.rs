@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::rules::{is_set_field, Stamped};
-use crate::{DeviceId, EntityKind, Hlc, Op, OpAction};
+use crate::{DeviceId, EntityKind, Hlc, Op, OpAction, OpId};
 
 /// The wire format's version. Sent by clients in the [`VERSION_HEADER`]; a server that no
 /// longer speaks a client's version answers 426 with the code [`codes::CLIENT_OUTDATED`].
@@ -106,8 +106,8 @@ impl Stamped for Envelope {
     fn stamp(&self) -> (Hlc, DeviceId) {
         (self.hlc, self.device)
     }
-    fn id(&self) -> (DeviceId, u64) {
-        (self.device, self.seq)
+    fn id(&self) -> OpId {
+        OpId { device: self.device, seq: self.seq }
     }
     fn registers(&self) -> Vec<&str> {
         self.registers.iter().map(String::as_str).collect()
