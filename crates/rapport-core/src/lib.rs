@@ -27,6 +27,7 @@ pub mod keys;
 mod migrate;
 pub mod money;
 pub mod notify;
+mod oplog;
 pub mod pipeline;
 pub mod prefs;
 pub mod privacy;

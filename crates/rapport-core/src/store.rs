@@ -344,6 +344,8 @@ pub(crate) struct PendingOp {
     action: &'static str,
     field: Cow<'static, str>,
     value: String,
+    /// A remove's observed adds, as JSON (`None` for every other action).
+    observed: Option<String>,
 }
 
 impl Serialize for PendingOp {
@@ -357,13 +359,14 @@ impl Serialize for PendingOp {
             self.action,
             &*self.field,
             &self.value,
+            &self.observed,
         )
             .serialize(s)
     }
 }
 
 impl crate::bulk::JsonRow for PendingOp {
-    const COLUMNS: usize = 8;
+    const COLUMNS: usize = 9;
 }
 
 impl Change<'_> {
@@ -383,16 +386,22 @@ impl Change<'_> {
     /// Numbers and clocks an op without writing it: a bulk writer (an import) collects
     /// many and writes them with [`Change::write_ops`], a few thousand per statement.
     pub fn pending_op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> PendingOp {
+        let mut observed = None;
         let (kind, value) = match &action {
             OpAction::Set { value, .. } => ("set", value.to_string()),
             OpAction::Add { element, .. } => ("add", element.to_string()),
-            OpAction::Remove { element, .. } => ("remove", element.to_string()),
+            OpAction::Remove { element, observed: seen, .. } => {
+                observed = seen.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default());
+                ("remove", element.to_string())
+            }
             OpAction::Create { fields } => {
                 ("create", serde_json::to_string(fields).unwrap_or_default())
             }
         };
         let field = action.field().to_string();
-        self.pending(entity, &id.to_string().into(), kind, field.into(), value)
+        let mut op = self.pending(entity, &id.to_string().into(), kind, field.into(), value);
+        op.observed = observed;
+        op
     }
 
     /// A new record's first values as one [`OpAction::Create`] op (field `*`).
@@ -436,6 +445,7 @@ impl Change<'_> {
             action,
             field,
             value,
+            observed: None,
         };
         self.next_seq += 1;
         self.ops += 1;
@@ -446,7 +456,7 @@ impl Change<'_> {
     pub async fn write_ops(&mut self, ops: &[PendingOp]) -> Result<()> {
         crate::bulk::insert_json(
             &mut self.tx,
-            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value)",
+            "INSERT INTO ops (seq, device_id, hlc, entity, entity_id, action, field, value, observed)",
             ops,
         )
         .await

@@ -255,7 +255,10 @@ pub(crate) async fn remove_tag(ch: &mut Change<'_>, id: Uuid, tag: &str) -> Resu
         .bind(tag)
         .execute(ch.conn())
         .await?;
-    ch.op(E, id, OpAction::Remove { field: "tags".into(), element: tag.into() }).await
+    let element = serde_json::Value::from(tag);
+    // The adds this device knows of: a concurrent add elsewhere survives the remove.
+    let observed = crate::oplog::live_adds(ch.conn(), E, id, "tags", &element).await?;
+    ch.op(E, id, OpAction::Remove { field: "tags".into(), element, observed: Some(observed) }).await
 }
 
 /// The id of the company with this name (case-insensitive), creating it if there is none.

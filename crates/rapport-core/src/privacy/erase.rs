@@ -226,8 +226,9 @@ impl Store {
     }
 }
 
-/// Pushed ops about the ids are deleted; unpushed ones keep their sequence number and
-/// clock but lose their field and value (sync pushes them as no-ops before the erase op).
+/// Pushed ops about the ids, and those received from other devices, are deleted; unpushed
+/// ones keep their sequence number and clock but lose their field and value (sync pushes
+/// them as no-ops before the erase op).
 async fn scrub_ops(ch: &mut crate::store::Change<'_>, ids: &[String]) -> Result<(u64, u64)> {
     let (mut removed, mut redacted) = (0, 0);
     for id in ids {
@@ -236,8 +237,14 @@ async fn scrub_ops(ch: &mut crate::store::Change<'_>, ids: &[String]) -> Result<
             .execute(ch.conn())
             .await?
             .rows_affected();
+        removed += sqlx::query("DELETE FROM remote_ops WHERE entity_id = ?")
+            .bind(id)
+            .execute(ch.conn())
+            .await?
+            .rows_affected();
         redacted += sqlx::query(
-            "UPDATE ops SET action = 'set', field = ?, value = 'null' WHERE entity_id = ? AND pushed = 0",
+            "UPDATE ops SET action = 'set', field = ?, value = 'null', observed = NULL
+             WHERE entity_id = ? AND pushed = 0",
         )
         .bind(REDACTED_FIELD)
         .bind(id)

@@ -159,39 +159,6 @@ async fn a_failed_change_leaves_no_row_and_no_op() {
     assert_eq!(count(&store, "SELECT count(*) FROM ops").await, ops_before);
 }
 
-/// Every op in the outbox, as the protocol's type.
-async fn outbox(store: &rapport_core::Store) -> Vec<rapport_protocol::Op> {
-    use rapport_protocol::{Op, OpAction};
-    type Row = (i64, String, String, String, String, String, String, String);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT seq, device_id, hlc, entity, entity_id, action, field, value FROM ops
-             ORDER BY seq",
-    )
-    .fetch_all(store.pool())
-    .await
-    .unwrap();
-    rows.into_iter()
-        .map(|(seq, device, hlc, entity, id, action, field, value)| {
-            let value: serde_json::Value = serde_json::from_str(&value).unwrap();
-            let action = match action.as_str() {
-                "set" => OpAction::Set { field, value },
-                "add" => OpAction::Add { field, element: value },
-                "remove" => OpAction::Remove { field, element: value },
-                "create" => OpAction::Create { fields: value.as_object().unwrap().clone() },
-                other => panic!("unknown action {other}"),
-            };
-            Op {
-                device: device.parse().unwrap(),
-                seq: seq as u64,
-                hlc: hlc.parse().unwrap(),
-                entity: serde_json::from_value(serde_json::Value::String(entity)).unwrap(),
-                entity_id: id.parse().unwrap(),
-                action,
-            }
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbox_alone_rebuilds_each_customer_and_so_does_its_compaction() {
     use rapport_protocol::rules::{compact, materialize};
@@ -219,7 +186,7 @@ async fn the_outbox_alone_rebuilds_each_customer_and_so_does_its_compaction() {
     store.rename_tag("vip", "VIP").await.unwrap();
     store.delete_tag("poet").await.unwrap();
 
-    let ops = outbox(&store).await;
+    let ops = store.unpushed_ops(u32::MAX).await.unwrap();
     let all: Vec<&rapport_protocol::Op> = ops.iter().collect();
     let kept = compact(&all);
     assert!(kept.len() < all.len(), "the first title was written again: it can go");
@@ -231,7 +198,44 @@ async fn the_outbox_alone_rebuilds_each_customer_and_so_does_its_compaction() {
             assert_eq!(r.registers.get("title").and_then(|t| t.as_str()), c.title.as_deref());
             let mut tags: Vec<String> = c.tags.iter().map(|t| format!("{t:?}")).collect();
             tags.sort();
-            assert_eq!(r.sets.get("tags").cloned().unwrap_or_default(), tags, "{}", c.display_name);
+            assert_eq!(r.elements("tags"), tags, "{}", c.display_name);
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_removal_names_exactly_the_adds_this_device_had_seen() {
+    use rapport_protocol::{OpAction, OpId};
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let ada = store
+        .add_customer(&NewCustomer {
+            name: "Ada".into(),
+            tags: vec!["vip".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    for tags in ["vip, poet", "poet", "poet, vip", ""] {
+        store.edit_customer(ada, &[("tags".into(), tags.into())]).await.unwrap();
+    }
+    let ops = store.unpushed_ops(u32::MAX).await.unwrap();
+    let id = |i: usize| OpId { device: ops[i].device, seq: ops[i].seq };
+    let removes: Vec<(String, Option<Vec<OpId>>)> = ops
+        .iter()
+        .filter_map(|o| match &o.action {
+            OpAction::Remove { element, observed, .. } => {
+                Some((element.as_str().unwrap().to_string(), observed.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    // ops: 0 create (vip), 1 add poet, 2 remove vip, 3 add vip, then removes of both.
+    assert!(matches!(ops[3].action, OpAction::Add { .. }), "{:?}", ops[3]);
+    assert_eq!(removes[0], ("vip".to_string(), Some(vec![id(0)])), "the create's vip");
+    let last: std::collections::HashMap<_, _> = removes[1..].iter().cloned().collect();
+    assert_eq!(last["vip"], Some(vec![id(3)]), "only the add after the first removal");
+    assert_eq!(last["poet"], Some(vec![id(1)]));
+    assert!(store.get_customer(ada).await.unwrap().tags.is_empty());
 }

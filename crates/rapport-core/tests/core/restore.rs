@@ -273,29 +273,14 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     add(&store, "Ada Old").await;
     let backup = dir.path().join("old.db");
     store.backup(&backup).await.unwrap();
-    // Make it what a backup from one schema back looks like: the outbox as migration 1 made
-    // it (no `create` action; migration 14 rebuilds it) and the version before.
+    // Make it what a backup from one schema back looks like: no log of other devices' ops,
+    // and an outbox without the removes' observed adds (migration 15 adds both).
     let older = rapport_core::SCHEMA_VERSION - 1;
     let ops_before: i64 =
         sqlx::query_scalar("SELECT count(*) FROM ops").fetch_one(store.pool()).await.unwrap();
     assert!(ops_before > 0);
     let mut c = keyed(&backup, &raw_key(dir.path())).await;
-    for sql in [
-        "ALTER TABLE ops RENAME TO ops_v14",
-        "DROP INDEX ops_entity",
-        "DROP INDEX ops_unpushed",
-        "CREATE TABLE ops (seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL, hlc TEXT NOT NULL,
-            entity TEXT NOT NULL, entity_id TEXT NOT NULL,
-            action TEXT NOT NULL CHECK (action IN ('set', 'add', 'remove')),
-            field TEXT NOT NULL, value TEXT NOT NULL, pushed INTEGER NOT NULL DEFAULT 0) STRICT",
-        // What a v13 store wrote for the same customer: an op per field.
-        "INSERT INTO ops SELECT o.seq, o.device_id, o.hlc,
-            o.entity, o.entity_id, 'set', f.key, f.value, o.pushed
-         FROM ops_v14 o, json_each(o.value) f WHERE f.key = 'display_name'",
-        "DROP TABLE ops_v14",
-        "CREATE INDEX ops_entity ON ops (entity_id, field)",
-        "CREATE INDEX ops_unpushed ON ops (seq) WHERE pushed = 0",
-    ] {
+    for sql in ["DROP TABLE remote_ops", "ALTER TABLE ops DROP COLUMN observed"] {
         sqlx::query(sql).execute(&mut c).await.unwrap();
     }
     sqlx::query(&format!("PRAGMA user_version = {older}")).execute(&mut c).await.unwrap();
@@ -307,16 +292,20 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     let v: i64 =
         sqlx::query_scalar("PRAGMA user_version").fetch_one(restored.pool()).await.unwrap();
     assert_eq!(v, rapport_core::SCHEMA_VERSION);
-    // The migration ran on the restored data: the old op is kept, and a create is accepted.
+    // The migration ran on the restored data: the old op is kept, and the new columns and
+    // table are there.
     let kept: Vec<(String, String)> =
         sqlx::query_as("SELECT action, field FROM ops").fetch_all(restored.pool()).await.unwrap();
-    assert_eq!(kept, [("set".to_string(), "display_name".to_string())]);
+    assert_eq!(kept, [("create".to_string(), "*".to_string())]);
     add(&restored, "Bob New").await;
-    let creates: i64 = sqlx::query_scalar("SELECT count(*) FROM ops WHERE action = 'create'")
-        .fetch_one(restored.pool())
-        .await
-        .unwrap();
-    assert_eq!(creates, 1);
+    let seen: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM ops WHERE observed IS NULL AND action = 'create'
+         AND NOT EXISTS (SELECT 1 FROM remote_ops)",
+    )
+    .fetch_one(restored.pool())
+    .await
+    .unwrap();
+    assert_eq!(seen, 2);
     assert_eq!(backups_named(dir.path(), &format!("pre-migration-v{older}-")).len(), 1);
     restored.close().await;
 }

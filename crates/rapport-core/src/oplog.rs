@@ -1,0 +1,107 @@
+//! The op log read back as protocol ops: this device's own (`ops`, the outbox once
+//! unpushed) and those received from other devices (`remote_ops`). Everything known of a
+//! record is here, so `rapport_protocol::rules::materialize` over a record's ops is what
+//! the record should be, on every device.
+
+use rapport_protocol::rules::{self, Record};
+use rapport_protocol::{EntityKind, Op, OpAction, OpId};
+use serde_json::Value;
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// One row of `ops` or `remote_ops`.
+type Row = (String, i64, String, String, String, String, String, String, Option<String>);
+
+const COLUMNS: &str = "device_id, seq, hlc, entity, entity_id, action, field, value, observed";
+
+fn bad(what: &str, device: &str, seq: i64, detail: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("op {device}/{seq} in the log: {what} ({detail})"))
+}
+
+/// A log row as the op it records.
+fn to_op(row: Row) -> Result<Op> {
+    let (device, seq, hlc, entity, entity_id, action, field, value, observed) = row;
+    let value: Value = serde_json::from_str(&value).map_err(|e| bad("value", &device, seq, e))?;
+    let action = match action.as_str() {
+        "set" => OpAction::Set { field, value },
+        "add" => OpAction::Add { field, element: value },
+        "remove" => {
+            let observed = observed
+                .map(|o| serde_json::from_str::<Vec<OpId>>(&o))
+                .transpose()
+                .map_err(|e| bad("observed adds", &device, seq, e))?;
+            OpAction::Remove { field, element: value, observed }
+        }
+        "create" => match value {
+            Value::Object(fields) => OpAction::Create { fields },
+            other => return Err(bad("create fields", &device, seq, other)),
+        },
+        other => return Err(bad("action", &device, seq, other)),
+    };
+    Ok(Op {
+        device: device.parse().map_err(|e| bad("device", &device, seq, e))?,
+        seq: u64::try_from(seq).map_err(|e| bad("seq", &device, seq, e))?,
+        hlc: hlc.parse().map_err(|e| bad("clock", &device, seq, e))?,
+        entity: serde_json::from_value(Value::String(entity.clone()))
+            .map_err(|_| bad("entity", &device, seq, entity))?,
+        entity_id: entity_id.parse().map_err(|e| bad("record id", &device, seq, e))?,
+        action,
+    })
+}
+
+/// Every op known of one record (ours and other devices'), in no particular order.
+pub(crate) async fn of_record(conn: &mut SqliteConnection, id: Uuid) -> Result<Vec<Op>> {
+    let id = id.to_string();
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM ops WHERE entity_id = ?1
+         UNION ALL SELECT {COLUMNS} FROM remote_ops WHERE entity_id = ?1"
+    ))
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(to_op).collect()
+}
+
+/// What one record is after every op known of it.
+pub(crate) async fn record(
+    conn: &mut SqliteConnection,
+    entity: EntityKind,
+    id: Uuid,
+) -> Result<Record> {
+    let ops = of_record(conn, id).await?;
+    Ok(rules::materialize(ops.iter()).remove(&(entity, id)).unwrap_or_default())
+}
+
+/// The adds that keep `element` in a set of a record now: what a remove of it names, so
+/// that an add made meanwhile on another device survives (add-wins).
+pub(crate) async fn live_adds(
+    conn: &mut SqliteConnection,
+    entity: EntityKind,
+    id: Uuid,
+    field: &str,
+    element: &Value,
+) -> Result<Vec<OpId>> {
+    let record = record(conn, entity, id).await?;
+    Ok(record
+        .sets
+        .get(field)
+        .and_then(|elements| elements.get(&element.to_string()))
+        .cloned()
+        .unwrap_or_default())
+}
+
+impl crate::Store {
+    /// This device's ops the server doesn't hold yet (the outbox), oldest first, at most
+    /// `limit`: what a push sends.
+    pub async fn unpushed_ops(&self, limit: u32) -> Result<Vec<Op>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM ops WHERE pushed = 0 ORDER BY seq LIMIT ?"
+        ))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(to_op).collect()
+    }
+}
