@@ -190,8 +190,12 @@ impl Store {
     async fn history(&self, ids: &[String]) -> Result<Vec<HistoryEntry>> {
         let mut out = Vec::new();
         for id in ids {
+            // This device's changes and those received from others, oldest first.
             let rows = sqlx::query(
-                "SELECT entity, entity_id, hlc, action, field, value FROM ops WHERE entity_id = ?",
+                "SELECT entity, entity_id, hlc, action, field, value FROM ops WHERE entity_id = ?1
+                 UNION ALL
+                 SELECT entity, entity_id, hlc, action, field, value FROM remote_ops
+                 WHERE entity_id = ?1 ORDER BY hlc",
             )
             .bind(id)
             .fetch_all(self.pool())

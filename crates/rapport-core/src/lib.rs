@@ -36,6 +36,7 @@ pub mod scoring;
 pub mod search;
 pub mod session;
 pub mod store;
+pub mod sync;
 mod text;
 pub mod timeline;
 pub mod today;

@@ -51,6 +51,24 @@ fn to_op(row: Row) -> Result<Op> {
     })
 }
 
+/// How an action is kept in a log row: (action, value as JSON, a remove's observed adds
+/// as JSON). The inverse of [`to_op`].
+pub(crate) fn columns(action: &OpAction) -> (&'static str, String, Option<String>) {
+    // JSON values, maps of them and op ids always serialize.
+    match action {
+        OpAction::Set { value, .. } => ("set", value.to_string(), None),
+        OpAction::Add { element, .. } => ("add", element.to_string(), None),
+        OpAction::Remove { element, observed, .. } => (
+            "remove",
+            element.to_string(),
+            observed.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default()),
+        ),
+        OpAction::Create { fields } => {
+            ("create", serde_json::to_string(fields).unwrap_or_default(), None)
+        }
+    }
+}
+
 /// Every op known of one record (ours and other devices'), in no particular order.
 pub(crate) async fn of_record(conn: &mut SqliteConnection, id: Uuid) -> Result<Vec<Op>> {
     let id = id.to_string();

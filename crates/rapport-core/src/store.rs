@@ -269,6 +269,7 @@ impl Store {
             hlc: HlcState::new(Hlc::from_str(&hlc).map_err(|e| Error::Internal(e.to_string()))?),
             now: self.clock.now(),
             ops: 0,
+            observed: false,
         })
     }
 }
@@ -331,6 +332,8 @@ pub(crate) struct Change<'s> {
     hlc: HlcState,
     now: DateTime<Utc>,
     ops: usize,
+    /// Whether the clock took in another device's op (see [`Change::observe`]).
+    observed: bool,
 }
 
 /// An op numbered and clocked, not yet written (see [`Change::pending_op`]). Texts shared
@@ -386,18 +389,7 @@ impl Change<'_> {
     /// Numbers and clocks an op without writing it: a bulk writer (an import) collects
     /// many and writes them with [`Change::write_ops`], a few thousand per statement.
     pub fn pending_op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> PendingOp {
-        let mut observed = None;
-        let (kind, value) = match &action {
-            OpAction::Set { value, .. } => ("set", value.to_string()),
-            OpAction::Add { element, .. } => ("add", element.to_string()),
-            OpAction::Remove { element, observed: seen, .. } => {
-                observed = seen.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default());
-                ("remove", element.to_string())
-            }
-            OpAction::Create { fields } => {
-                ("create", serde_json::to_string(fields).unwrap_or_default())
-            }
-        };
+        let (kind, value, observed) = crate::oplog::columns(&action);
         let field = action.field().to_string();
         let mut op = self.pending(entity, &id.to_string().into(), kind, field.into(), value);
         op.observed = observed;
@@ -474,9 +466,24 @@ impl Change<'_> {
         self.op(entity, id, OpAction::Set { field: field.into(), value }).await
     }
 
+    /// This device's id, as its op rows hold it.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    /// Takes in the clock of another device's op, so this device's later ops order after
+    /// it even when the local wall clock is behind. The server refused clocks too far
+    /// ahead of its own, so a pulled op's clock is taken as it is.
+    pub fn observe(&mut self, remote: Hlc) {
+        let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0).max(remote.millis);
+        if self.hlc.observe(remote, now_ms).is_ok() {
+            self.observed = true;
+        }
+    }
+
     pub async fn commit(mut self) -> Result<()> {
         crate::search::typo::flush_pending(&mut self.tx).await?;
-        if self.ops > 0 {
+        if self.ops > 0 || self.observed {
             sqlx::query("UPDATE device SET next_seq = ?, hlc = ? WHERE singleton = 1")
                 .bind(self.next_seq)
                 .bind(self.hlc.last().to_string())

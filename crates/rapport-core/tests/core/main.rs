@@ -26,5 +26,6 @@ mod scoring;
 mod search;
 mod settings;
 mod support;
+mod sync;
 mod today;
 mod vcard;

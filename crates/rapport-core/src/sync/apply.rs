@@ -1,0 +1,85 @@
+//! `Store::apply_remote_ops`: one pulled page, in one transaction.
+
+use std::collections::HashSet;
+
+use rapport_protocol::{EntityKind, Op};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::Store;
+
+/// What applying a page of ops did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyReport {
+    /// Ops kept in the log for the first time.
+    pub new: u64,
+    /// Ops already known (a page pulled again), or this device's own coming back.
+    pub known: u64,
+    /// Records rebuilt from their ops.
+    pub rebuilt: u64,
+    /// Records whose kind this version doesn't rebuild yet: their ops are kept, and are
+    /// applied when it does.
+    pub kept_for_later: u64,
+}
+
+impl Store {
+    /// Takes in ops written by other devices (a pulled page), in one transaction: each op
+    /// is kept once, and each record they touch is rebuilt from every op known of it.
+    pub async fn apply_remote_ops(&self, ops: &[Op]) -> Result<ApplyReport> {
+        let mut ch = self.change().await?;
+        let own = ch.device().to_string();
+        let mut report = ApplyReport::default();
+        let mut touched: Vec<(EntityKind, Uuid)> = Vec::new();
+        let mut seen = HashSet::new();
+        for op in ops {
+            if op.device.to_string() == own || !insert(&mut ch, op).await? {
+                report.known += 1;
+                continue;
+            }
+            report.new += 1;
+            ch.observe(op.hlc);
+            if seen.insert((op.entity, op.entity_id)) {
+                touched.push((op.entity, op.entity_id));
+            }
+        }
+        // A person may arrive before their company, or a merged record before its
+        // survivor: references are checked when the page commits, not row by row.
+        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(ch.conn()).await?;
+        for (entity, id) in touched {
+            let rebuilt = match entity {
+                EntityKind::Customer => super::customer::rebuild(&mut ch, id).await?,
+                _ => {
+                    report.kept_for_later += 1;
+                    continue;
+                }
+            };
+            report.rebuilt += u64::from(rebuilt);
+        }
+        ch.commit().await?;
+        Ok(report)
+    }
+}
+
+/// Keeps one op in the log; false when it was already there.
+async fn insert(ch: &mut crate::store::Change<'_>, op: &Op) -> Result<bool> {
+    let (action, value, observed) = crate::oplog::columns(&op.action);
+    let n = sqlx::query(
+        "INSERT INTO remote_ops
+            (device_id, seq, hlc, entity, entity_id, action, field, value, observed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(op.device.to_string())
+    .bind(i64::try_from(op.seq).unwrap_or(i64::MAX))
+    .bind(op.hlc.to_string())
+    .bind(op.entity.as_str())
+    .bind(op.entity_id.to_string())
+    .bind(action)
+    .bind(op.action.field())
+    .bind(value)
+    .bind(observed)
+    .execute(ch.conn())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

@@ -1,0 +1,9 @@
+//! Sync's local half: taking in ops from other devices. Each op is kept once in the log
+//! (`remote_ops`), and every record they touch is rebuilt from everything known of it by
+//! `rapport_protocol::rules::materialize` — the same function the protocol's property tests
+//! check — so the order ops arrive in, and how often, can't change the result.
+
+mod apply;
+mod customer;
+
+pub use apply::ApplyReport;
