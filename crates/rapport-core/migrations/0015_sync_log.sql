@@ -17,3 +17,17 @@ CREATE TABLE remote_ops (
     PRIMARY KEY (device_id, seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX remote_ops_entity ON remote_ops (entity_id);
+
+-- The server this store syncs with, once signed in. The token is kept here, inside the
+-- encrypted store (whose key is in the OS keychain), and cleared on sign-out or when the
+-- server says this device was revoked; the rest stays so the next sign-in continues.
+CREATE TABLE sync_state (
+    singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
+    server_url      TEXT NOT NULL,
+    account_email   TEXT NOT NULL,
+    team_id         TEXT NOT NULL,
+    token           TEXT,
+    cursor          INTEGER NOT NULL DEFAULT 0,    -- the team's server sequence applied up to
+    last_sync_at    TEXT,
+    last_error      TEXT
+) STRICT;

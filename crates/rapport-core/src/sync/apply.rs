@@ -26,7 +26,9 @@ pub struct ApplyReport {
 impl Store {
     /// Takes in ops written by other devices (a pulled page), in one transaction: each op
     /// is kept once, and each record they touch is rebuilt from every op known of it.
-    pub async fn apply_remote_ops(&self, ops: &[Op]) -> Result<ApplyReport> {
+    /// `cursor`, the page's place in the team's sequence, is saved in the same
+    /// transaction, so a sync stopped at any point resumes from a page fully applied.
+    pub async fn apply_remote_ops(&self, ops: &[Op], cursor: Option<u64>) -> Result<ApplyReport> {
         let mut ch = self.change().await?;
         let own = ch.device().to_string();
         let mut report = ApplyReport::default();
@@ -55,6 +57,12 @@ impl Store {
                 }
             };
             report.rebuilt += u64::from(rebuilt);
+        }
+        if let Some(cursor) = cursor {
+            sqlx::query("UPDATE sync_state SET cursor = max(cursor, ?)")
+                .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
+                .execute(ch.conn())
+                .await?;
         }
         ch.commit().await?;
         Ok(report)

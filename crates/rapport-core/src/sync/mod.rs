@@ -5,5 +5,7 @@
 
 mod apply;
 mod customer;
+mod state;
 
 pub use apply::ApplyReport;
+pub use state::{SyncAccount, SyncStatus};

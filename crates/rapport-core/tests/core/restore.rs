@@ -274,13 +274,15 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     let backup = dir.path().join("old.db");
     store.backup(&backup).await.unwrap();
     // Make it what a backup from one schema back looks like: no log of other devices' ops,
-    // and an outbox without the removes' observed adds (migration 15 adds both).
+    // no sync account, and an outbox without the removes' observed adds (migration 15).
     let older = rapport_core::SCHEMA_VERSION - 1;
     let ops_before: i64 =
         sqlx::query_scalar("SELECT count(*) FROM ops").fetch_one(store.pool()).await.unwrap();
     assert!(ops_before > 0);
     let mut c = keyed(&backup, &raw_key(dir.path())).await;
-    for sql in ["DROP TABLE remote_ops", "ALTER TABLE ops DROP COLUMN observed"] {
+    for sql in
+        ["DROP TABLE remote_ops", "DROP TABLE sync_state", "ALTER TABLE ops DROP COLUMN observed"]
+    {
         sqlx::query(sql).execute(&mut c).await.unwrap();
     }
     sqlx::query(&format!("PRAGMA user_version = {older}")).execute(&mut c).await.unwrap();

@@ -66,7 +66,7 @@ async fn a_second_device_rebuilds_every_customer_from_the_first_devices_ops() {
     import_bytes(&a, "two.csv", file).await.unwrap();
 
     let ops = a.unpushed_ops(u32::MAX).await.unwrap();
-    let report = b.apply_remote_ops(&ops).await.unwrap();
+    let report = b.apply_remote_ops(&ops, None).await.unwrap();
     assert_eq!(report.new, ops.len() as u64);
     assert_eq!(report.kept_for_later, 0);
     assert_eq!(listed(&b).await, listed(&a).await);
@@ -81,11 +81,11 @@ async fn a_second_device_rebuilds_every_customer_from_the_first_devices_ops() {
     }
 
     // A page pulled again changes nothing; B's own ops coming back are not taken twice.
-    let again = b.apply_remote_ops(&ops).await.unwrap();
+    let again = b.apply_remote_ops(&ops, None).await.unwrap();
     assert_eq!((again.new, again.known), (0, ops.len() as u64));
     b.edit_customer(ada, &[("title".into(), "Analyst".into())]).await.unwrap();
     let mine = b.unpushed_ops(u32::MAX).await.unwrap();
-    assert_eq!(b.apply_remote_ops(&mine).await.unwrap().new, 0);
+    assert_eq!(b.apply_remote_ops(&mine, None).await.unwrap().new, 0);
     assert_eq!(b.get_customer(ada).await.unwrap().title.as_deref(), Some("Analyst"));
 }
 
@@ -102,7 +102,8 @@ async fn concurrent_edits_converge_and_a_tag_added_meanwhile_survives_a_removal(
         ..Default::default()
     };
     let ada = a.add_customer(&ada).await.unwrap().id;
-    b.apply_remote_ops(&a.unpushed_ops(u32::MAX).await.unwrap()).await.unwrap();
+    let first = a.unpushed_ops(u32::MAX).await.unwrap();
+    b.apply_remote_ops(&first, None).await.unwrap();
 
     // Offline, at once: B takes "vip" off and puts it back (a new add A never saw), and
     // retitles; five minutes later by the clocks, A clears the tags and retitles.
@@ -118,8 +119,8 @@ async fn concurrent_edits_converge_and_a_tag_added_meanwhile_survives_a_removal(
 
     let from_a = a.unpushed_ops(u32::MAX).await.unwrap();
     let from_b = b.unpushed_ops(u32::MAX).await.unwrap();
-    a.apply_remote_ops(&from_b).await.unwrap();
-    b.apply_remote_ops(&from_a).await.unwrap();
+    a.apply_remote_ops(&from_b, None).await.unwrap();
+    b.apply_remote_ops(&from_a, None).await.unwrap();
 
     let (on_a, on_b) = (shown(&a, ada).await, shown(&b, ada).await);
     assert_eq!(on_a, on_b);
@@ -127,4 +128,46 @@ async fn concurrent_edits_converge_and_a_tag_added_meanwhile_survives_a_removal(
     // later removal leaves it (add-wins). The title is a register: the later clock wins.
     assert_eq!(on_a["tags"], serde_json::json!(["vip"]));
     assert_eq!(on_a["title"], "From A");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_cursor_and_outbox_are_kept_with_the_data() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (new_store(da.path()).await, new_store(db.path()).await);
+    let status = b.sync_status().await.unwrap();
+    assert_eq!((status.server_url, status.signed_in, status.outbox), (None, false, 0));
+    assert!(b.sync_account().await.unwrap().is_none());
+
+    let team = Uuid::now_v7();
+    b.sign_in_sync("http://127.0.0.1:8787", "rep@example.com", team, "t0k3n").await.unwrap();
+    let account = b.sync_account().await.unwrap().unwrap();
+    assert_eq!((account.team_id, account.token.as_str(), account.cursor), (team, "t0k3n", 0));
+    assert!(!format!("{account:?}").contains("t0k3n"), "the token never reaches a log");
+
+    // A page and its cursor land together; the cursor never goes back.
+    a.add_customer(&NewCustomer { name: "Ada".into(), ..Default::default() }).await.unwrap();
+    let page = a.unpushed_ops(u32::MAX).await.unwrap();
+    b.apply_remote_ops(&page, Some(7)).await.unwrap();
+    b.apply_remote_ops(&page, Some(3)).await.unwrap();
+    assert_eq!(b.sync_account().await.unwrap().unwrap().cursor, 7);
+
+    // B's own changes wait in the outbox until the server acknowledges them.
+    for name in ["Bo", "Cy"] {
+        b.add_customer(&NewCustomer { name: name.into(), ..Default::default() }).await.unwrap();
+    }
+    assert_eq!(b.sync_status().await.unwrap().outbox, 2);
+    let first = b.unpushed_ops(1).await.unwrap()[0].seq;
+    b.mark_pushed(first).await.unwrap();
+    assert_eq!(b.sync_status().await.unwrap().outbox, 1);
+
+    // Another team is refused; signing out (or being revoked) keeps data and outbox.
+    let other = b.sign_in_sync("http://127.0.0.1:8787", "rep@example.com", Uuid::now_v7(), "x");
+    let err = other.await.unwrap_err().to_string();
+    assert!(err.contains("another team"), "{err}");
+    b.sign_out_sync(Some("this device was signed out by an administrator")).await.unwrap();
+    let status = b.sync_status().await.unwrap();
+    assert!(!status.signed_in && status.outbox == 1 && status.cursor == 7);
+    assert!(status.last_error.unwrap().contains("administrator"));
+    assert!(b.sync_account().await.unwrap().is_none());
+    assert_eq!(listed(&b).await.len(), 3);
 }
