@@ -15,6 +15,7 @@ mod output;
 mod privacy;
 mod score;
 mod search;
+mod server;
 mod store_cmds;
 mod today;
 mod when;
@@ -49,6 +50,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // The server has no store of its own.
+    if let Command::Server(args) = cli.command {
+        return server::run(args).await;
+    }
     let ctx = Context::new(cli.data_dir, cli.json, cli.now.as_deref())?;
     if let Command::Init = cli.command {
         return store_cmds::init(&ctx).await;
@@ -101,6 +106,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Restore { .. } => unreachable!("restore runs before a store is opened"),
         Command::Erase { customer, yes } => privacy::erase(ctx, store, &customer, yes).await,
         Command::Doctor => store_cmds::doctor(ctx, store).await,
+        Command::Server(_) => unreachable!("the server runs without a store"),
         Command::Debug(cmd) => store_cmds::debug(ctx, store, cmd).await,
     }
 }

@@ -2,8 +2,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::Parser;
 use rapport_server::{serve, AppConfig, ServeConfig, DEFAULT_DATABASE, DEFAULT_LISTEN};
 
@@ -30,7 +30,7 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -46,5 +46,12 @@ async fn main() -> anyhow::Result<()> {
         allow_plain_http: args.allow_plain_http,
         app: AppConfig::default(),
     };
-    serve(config).await.context("rapport-server")
+    // The error and its causes in one line, without a backtrace: it is for the operator.
+    match serve(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rapport-server: {:#}", anyhow::Error::from(e));
+            ExitCode::FAILURE
+        }
+    }
 }

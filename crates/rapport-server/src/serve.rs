@@ -34,9 +34,9 @@ pub enum ServeError {
     PlainHttp(SocketAddr),
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("TLS certificate or key ({path}): {source}")]
+    #[error("TLS certificate or key ({path})")]
     Tls { path: String, source: std::io::Error },
-    #[error("listening on {addr}: {source}")]
+    #[error("listening on {addr}")]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("starting: {0}")]
     Start(String),
