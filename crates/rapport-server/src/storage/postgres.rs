@@ -31,4 +31,4 @@ impl PostgresStorage {
     }
 }
 
-sql_storage!(PostgresStorage, "postgres");
+sql_storage!(PostgresStorage, Postgres, "postgres");

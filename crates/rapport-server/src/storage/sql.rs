@@ -14,9 +14,9 @@
 //! materializes the same records as all ops. Ops with no register and no set (a create
 //! with no fields) are kept: they still bring their record into being.
 
-/// Implements [`super::Storage`] for `$name`, a struct with a `pool: sqlx::Pool<_>`.
+/// Implements [`super::Storage`] for `$name`, a struct with a `pool: sqlx::Pool<$db>`.
 macro_rules! sql_storage {
-    ($name:ident, $kind:literal) => {
+    ($name:ident, $db:ty, $kind:literal) => {
         #[async_trait::async_trait]
         impl $crate::storage::Storage for $name {
             fn kind(&self) -> &'static str {
@@ -349,7 +349,7 @@ macro_rules! sql_storage {
                 .await?;
                 // Seqs are stored without gaps, so all up to `held` are here.
                 let mut expected = held.unwrap_or(0) as u64 + 1;
-                let mut stored = 0;
+                let mut fresh: Vec<(i64, &rapport_protocol::wire::Envelope, String)> = Vec::new();
                 for op in ops {
                     if op.seq < expected {
                         continue; // held already (a retried push)
@@ -360,61 +360,87 @@ macro_rules! sql_storage {
                     server_seq += 1;
                     let registers = serde_json::to_string(&op.registers)
                         .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                    let entity = op.entity.as_str();
-                    let entity_id = op.entity_id.as_bytes().as_slice();
-                    sqlx::query(
-                        "INSERT INTO ops (team_id, server_seq, device_id, seq, hlc_millis, \
-                         hlc_counter, entity, entity_id, registers, touches_set, payload) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(team)
-                    .bind(server_seq)
-                    .bind(device)
-                    .bind(int(op.seq))
-                    .bind(int(op.hlc.millis))
-                    .bind(i64::from(op.hlc.counter))
-                    .bind(entity)
-                    .bind(entity_id)
-                    .bind(registers)
-                    .bind(op.touches_set)
-                    .bind(op.payload.as_slice())
-                    .execute(&mut *tx)
-                    .await?;
-                    for field in &op.registers {
-                        sqlx::query(
-                            "INSERT INTO op_registers (team_id, server_seq, field) \
-                             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(team)
-                        .bind(server_seq)
-                        .bind(field)
-                        .execute(&mut *tx)
-                        .await?;
-                        sqlx::query(
-                            "INSERT INTO latest_writers (team_id, entity, entity_id, field, \
-                             hlc_millis, hlc_counter, device_id) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                             ON CONFLICT (team_id, entity, entity_id, field) DO UPDATE SET \
-                             hlc_millis = excluded.hlc_millis, \
-                             hlc_counter = excluded.hlc_counter, \
-                             device_id = excluded.device_id \
-                             WHERE (excluded.hlc_millis, excluded.hlc_counter, excluded.device_id) \
-                             > (latest_writers.hlc_millis, latest_writers.hlc_counter, \
-                             latest_writers.device_id)",
-                        )
-                        .bind(team)
-                        .bind(entity)
-                        .bind(entity_id)
-                        .bind(field)
-                        .bind(int(op.hlc.millis))
-                        .bind(i64::from(op.hlc.counter))
-                        .bind(device)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    fresh.push((server_seq, op, registers));
                     expected += 1;
-                    stored += 1;
                 }
+                // Multi-row statements: a push of 1000 ops is a few round trips, not
+                // thousands (the team's other pushes wait for this one).
+                for chunk in fresh.chunks($crate::storage::sql::CHUNK) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO ops (team_id, server_seq, device_id, seq, hlc_millis, \
+                         hlc_counter, entity, entity_id, registers, touches_set, payload) ",
+                    );
+                    insert.push_values(chunk, |mut row, (server_seq, op, registers)| {
+                        row.push_bind(team)
+                            .push_bind(*server_seq)
+                            .push_bind(device)
+                            .push_bind(int(op.seq))
+                            .push_bind(int(op.hlc.millis))
+                            .push_bind(i64::from(op.hlc.counter))
+                            .push_bind(op.entity.as_str())
+                            .push_bind(op.entity_id.as_bytes().as_slice())
+                            .push_bind(registers.as_str())
+                            .push_bind(op.touches_set)
+                            .push_bind(op.payload.as_slice());
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                // Each op's register keys (once each), and the latest writer per register:
+                // all new ops are this device's, so the latest is the greatest clock.
+                let mut keys: Vec<(i64, &str)> = Vec::new();
+                let mut latest: std::collections::BTreeMap<
+                    (&str, &[u8], &str),
+                    rapport_protocol::Hlc,
+                > = std::collections::BTreeMap::new();
+                for (server_seq, op, _) in &fresh {
+                    let mut fields: Vec<&str> = op.registers.iter().map(String::as_str).collect();
+                    fields.sort_unstable();
+                    fields.dedup();
+                    for field in fields {
+                        keys.push((*server_seq, field));
+                        let key = (op.entity.as_str(), op.entity_id.as_bytes().as_slice(), field);
+                        let at = latest.entry(key).or_insert(op.hlc);
+                        *at = (*at).max(op.hlc);
+                    }
+                }
+                for chunk in keys.chunks($crate::storage::sql::CHUNK) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO op_registers (team_id, server_seq, field) ",
+                    );
+                    insert.push_values(chunk, |mut row, (server_seq, field)| {
+                        row.push_bind(team).push_bind(*server_seq).push_bind(*field);
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                let latest: Vec<_> = latest.into_iter().collect();
+                for chunk in latest.chunks($crate::storage::sql::CHUNK) {
+                    let mut upsert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO latest_writers (team_id, entity, entity_id, field, \
+                         hlc_millis, hlc_counter, device_id) ",
+                    );
+                    upsert.push_values(chunk, |mut row, ((entity, entity_id, field), hlc)| {
+                        row.push_bind(team)
+                            .push_bind(*entity)
+                            .push_bind(*entity_id)
+                            .push_bind(*field)
+                            .push_bind(int(hlc.millis))
+                            .push_bind(i64::from(hlc.counter))
+                            .push_bind(device);
+                    });
+                    // Replaced only by a greater (clock, device): the order every replica
+                    // agrees on.
+                    upsert.push(
+                        " ON CONFLICT (team_id, entity, entity_id, field) DO UPDATE SET \
+                         hlc_millis = excluded.hlc_millis, \
+                         hlc_counter = excluded.hlc_counter, \
+                         device_id = excluded.device_id \
+                         WHERE (excluded.hlc_millis, excluded.hlc_counter, excluded.device_id) \
+                         > (latest_writers.hlc_millis, latest_writers.hlc_counter, \
+                         latest_writers.device_id)",
+                    );
+                    upsert.build().execute(&mut *tx).await?;
+                }
+                let stored = fresh.len() as u64;
                 if stored > 0 {
                     sqlx::query("UPDATE teams SET next_seq = $1 WHERE id = $2")
                         .bind(server_seq)
@@ -493,3 +519,7 @@ macro_rules! sql_storage {
 }
 
 pub(crate) use sql_storage;
+
+/// Rows per multi-row statement: 11 parameters each stays far below both databases'
+/// limits on bound parameters.
+pub(crate) const CHUNK: usize = 200;

@@ -30,4 +30,4 @@ impl SqliteStorage {
     }
 }
 
-sql_storage!(SqliteStorage, "sqlite");
+sql_storage!(SqliteStorage, Sqlite, "sqlite");
