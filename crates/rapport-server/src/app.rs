@@ -14,6 +14,7 @@ use rapport_protocol::wire::{PROTOCOL_VERSION, VERSION_HEADER};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -108,6 +110,10 @@ pub fn app(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
+                // A bug answers 500 like any internal error (the panic is in the log).
+                .layer(CatchPanicLayer::custom(|_| {
+                    ApiError::Internal("a handler panicked".into()).into_response()
+                }))
                 .layer(CompressionLayer::new())
                 .layer(RequestDecompressionLayer::new()),
         )

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::storage::Session;
+use crate::storage::{Session, SEEN_EVERY_MS};
 
 /// A new random 256-bit secret, as base64url text (43 characters).
 pub fn new_secret() -> String {
@@ -86,7 +86,10 @@ impl FromRequestParts<AppState> for Session {
         let span = tracing::Span::current();
         span.record("team", tracing::field::display(session.team_id));
         span.record("device", tracing::field::display(session.device_id));
-        state.storage.touch_device(session.device_id, state.clock.now_ms()).await?;
+        let now = state.clock.now_ms();
+        if session.last_seen_at.is_none_or(|t| now.saturating_sub(t) >= SEEN_EVERY_MS) {
+            state.storage.touch_device(session.device_id, now).await?;
+        }
         Ok(session)
     }
 }

@@ -22,6 +22,9 @@ pub enum ApiError {
     /// 404: not found, or not this team's (the two are not told apart).
     #[error("{0}")]
     NotFound(String),
+    /// 405: the route exists, not with this method.
+    #[error("this endpoint doesn't take that method")]
+    MethodNotAllowed,
     /// 409: it exists already.
     #[error("{0}")]
     Conflict(String),
@@ -56,6 +59,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::SeqGap { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::ClockAhead(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -67,7 +71,7 @@ impl ApiError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Invalid(_) => codes::INVALID,
+            ApiError::Invalid(_) | ApiError::MethodNotAllowed => codes::INVALID,
             ApiError::Unauthorized(_) => codes::UNAUTHORIZED,
             ApiError::Forbidden(_) => codes::FORBIDDEN,
             ApiError::NotFound(_) => codes::NOT_FOUND,

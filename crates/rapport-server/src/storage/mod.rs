@@ -55,6 +55,9 @@ impl From<sqlx::migrate::MigrateError> for StorageError {
     }
 }
 
+/// How fresh a device's `last_seen_at` is kept.
+pub const SEEN_EVERY_MS: u64 = 60_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -129,6 +132,7 @@ pub struct Session {
     pub team_id: Uuid,
     pub role: Role,
     pub revoked: bool,
+    pub last_seen_at: Option<u64>,
 }
 
 /// A device as `GET /v1/devices` lists it (times in ms since the epoch).
@@ -173,7 +177,8 @@ pub trait Storage: Send + Sync {
 
     async fn session(&self, token_hash: &[u8]) -> Result<Option<Session>, StorageError>;
 
-    /// Records that the device was seen, at most once a minute.
+    /// Records that the device was seen (callers skip it when they saw it within
+    /// [`SEEN_EVERY_MS`]: a write per request would queue reads behind SQLite's writer).
     async fn touch_device(&self, device_id: Uuid, now: u64) -> Result<(), StorageError>;
 
     /// Signs the device out: its token stops working.

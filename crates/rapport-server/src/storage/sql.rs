@@ -171,22 +171,23 @@ macro_rules! sql_storage {
                 token_hash: &[u8],
             ) -> Result<Option<$crate::storage::Session>, $crate::storage::StorageError> {
                 use $crate::storage::{uuid, Role, Session};
-                let row: Option<(Vec<u8>, Vec<u8>, Vec<u8>, String, Option<i64>)> =
-                    sqlx::query_as(
-                        "SELECT d.id, d.account_id, d.team_id, a.role, d.revoked_at \
-                         FROM devices d JOIN accounts a ON a.id = d.account_id \
-                         WHERE d.token_hash = $1",
-                    )
-                    .bind(token_hash)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(|(device, account, team, role, revoked_at)| {
+                type Row = (Vec<u8>, Vec<u8>, Vec<u8>, String, Option<i64>, Option<i64>);
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT d.id, d.account_id, d.team_id, a.role, d.revoked_at, d.last_seen_at \
+                     FROM devices d JOIN accounts a ON a.id = d.account_id \
+                     WHERE d.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(device, account, team, role, revoked_at, last_seen_at)| {
                     Ok(Session {
                         device_id: uuid(&device)?,
                         account_id: uuid(&account)?,
                         team_id: uuid(&team)?,
                         role: Role::parse(&role)?,
                         revoked: revoked_at.is_some(),
+                        last_seen_at: last_seen_at.map(|t| t as u64),
                     })
                 })
                 .transpose()
@@ -204,7 +205,7 @@ macro_rules! sql_storage {
                 )
                 .bind(int(now))
                 .bind(device_id.as_bytes().as_slice())
-                .bind(int(now.saturating_sub(60_000)))
+                .bind(int(now.saturating_sub($crate::storage::SEEN_EVERY_MS)))
                 .execute(&self.pool)
                 .await?;
                 Ok(())

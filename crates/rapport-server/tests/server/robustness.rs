@@ -77,6 +77,10 @@ async fn malformed_and_random_bodies_get_a_4xx(db: Db) {
             assert!(r.status < 500, "{path} round {round}: {r:?}");
         }
     }
+    let wrong_method = c.get("/v1/push").await;
+    assert_eq!((wrong_method.status, wrong_method.code()), (405, "invalid"), "{wrong_method:?}");
+    let nowhere = c.get("/v2/anything").await;
+    assert_eq!((nowhere.status, nowhere.code()), (404, "not_found"), "{nowhere:?}");
     // Still serving, nothing stored by the noise except what was valid.
     assert_eq!(c.get("/v1/health").await.status, 200);
     assert!(c.pull_all(0, 500).await.len() <= 1);
