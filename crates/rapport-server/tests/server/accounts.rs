@@ -4,7 +4,7 @@ use rapport_server::{INVITE_TTL_MS, SIGN_IN_FAILED};
 use serde_json::json;
 
 use crate::both;
-use crate::support::{names, Db, Server, PASSWORD};
+use crate::support::{names, Db, Server, NOW_MS, PASSWORD};
 
 both!(register_sign_in_and_sign_out);
 async fn register_sign_in_and_sign_out(db: Db) {
@@ -41,6 +41,11 @@ async fn register_sign_in_and_sign_out(db: Db) {
     assert_eq!(devices.body["devices"][0]["id"], json!(c.device));
     assert_eq!(devices.body["devices"][0]["account_email"], "ada@x.org");
     assert_eq!(devices.body["devices"][0]["name"], "laptop");
+    assert_eq!(devices.body["devices"][0]["last_seen_at"], NOW_MS);
+    server.clock.advance(120_000);
+    assert_eq!(c.get("/v1/pull").await.status, 200);
+    let seen = c.get("/v1/devices").await;
+    assert_eq!(seen.body["devices"][0]["last_seen_at"], NOW_MS + 120_000, "{seen:?}");
 
     let out = c.send(c.request(reqwest::Method::DELETE, "/v1/sessions")).await;
     assert_eq!(out.status, 204, "{out:?}");
