@@ -8,3 +8,4 @@ mod robustness;
 mod snapshot;
 mod support;
 mod sync;
+mod tls;
