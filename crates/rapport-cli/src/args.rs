@@ -150,7 +150,7 @@ pub enum Command {
     },
     /// Check the store: encryption, integrity, schema, sizes
     Doctor,
-    /// Run the sync server (the same as the rapport-server binary; logs: RAPPORT_LOG=info)
+    /// Run the sync server (the same as the rapport-server binary; RAPPORT_LOG sets the log level)
     Server(ServerArgs),
     #[command(subcommand, hide = true)]
     Debug(DebugCmd),

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -188,4 +188,33 @@ pub async fn invite(
     let expires_at = now + INVITE_TTL_MS;
     state.storage.create_invite(&session, &hash_secret(&code), now, expires_at).await?;
     Ok((StatusCode::CREATED, Json(Invite { code, expires_at })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetRole {
+    pub role: Role,
+}
+
+/// `PUT /v1/accounts/{id}/role`: the owner makes a team member an admin, or an admin a
+/// member again. Another team's account is not found; the owner's own role stays.
+pub async fn set_role(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SetRole>,
+) -> Result<StatusCode, ApiError> {
+    if session.role != Role::Owner {
+        return Err(ApiError::Forbidden("only the team's owner can change roles".into()));
+    }
+    let not_found = || ApiError::NotFound("no such account in your team".into());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let current = state.storage.account_role(session.team_id, id).await?.ok_or_else(not_found)?;
+    if current == Role::Owner || body.role == Role::Owner {
+        return Err(ApiError::Invalid(
+            "role: the owner stays the owner; give another account admin or member".into(),
+        ));
+    }
+    state.storage.set_role(session.team_id, id, body.role).await?;
+    tracing::info!(account = %id, role = body.role.as_str(), "role changed");
+    Ok(StatusCode::NO_CONTENT)
 }

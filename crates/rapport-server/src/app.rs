@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use rapport_protocol::wire::{PROTOCOL_VERSION, VERSION_HEADER};
 use serde::de::DeserializeOwned;
@@ -70,6 +70,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let versioned = Router::new()
         .route("/accounts", post(accounts::create))
+        .route("/accounts/{id}/role", put(accounts::set_role))
         .route("/sessions", post(accounts::sign_in).delete(accounts::sign_out))
         .route("/invites", post(accounts::invite))
         .route("/devices", get(devices::list))

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use rapport_protocol::wire::{Envelope, Pulled};
 use rapport_protocol::{EntityKind, Hlc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod postgres;
@@ -58,7 +58,7 @@ impl From<sqlx::migrate::MigrateError> for StorageError {
 /// How fresh a device's `last_seen_at` is kept.
 pub const SEEN_EVERY_MS: u64 = 60_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,
@@ -140,6 +140,7 @@ pub struct Session {
 pub struct DeviceInfo {
     pub id: Uuid,
     pub name: String,
+    pub account_id: Uuid,
     pub account_email: String,
     pub created_at: u64,
     pub last_seen_at: Option<u64>,
@@ -197,6 +198,21 @@ pub trait Storage: Send + Sync {
         team_id: Uuid,
         device_id: Uuid,
     ) -> Result<Option<Uuid>, StorageError>;
+
+    /// An account's role, if the account is in the team.
+    async fn account_role(
+        &self,
+        team_id: Uuid,
+        account_id: Uuid,
+    ) -> Result<Option<Role>, StorageError>;
+
+    /// Makes a team's admin a member or the reverse; the owner's role never changes.
+    async fn set_role(
+        &self,
+        team_id: Uuid,
+        account_id: Uuid,
+        role: Role,
+    ) -> Result<(), StorageError>;
 
     async fn revoke_device(
         &self,

@@ -228,11 +228,11 @@ macro_rules! sql_storage {
                 account: Option<uuid::Uuid>,
             ) -> Result<Vec<$crate::storage::DeviceInfo>, $crate::storage::StorageError> {
                 use $crate::storage::{uuid, DeviceInfo};
-                const SELECT: &str = "SELECT d.id, d.name, a.email, d.created_at, \
-                     d.last_seen_at, d.revoked_at \
+                const SELECT: &str = "SELECT d.id, d.name, d.account_id, a.email, \
+                     d.created_at, d.last_seen_at, d.revoked_at \
                      FROM devices d JOIN accounts a ON a.id = d.account_id \
                      WHERE d.team_id = $1";
-                type Row = (Vec<u8>, String, String, i64, Option<i64>, Option<i64>);
+                type Row = (Vec<u8>, String, Vec<u8>, String, i64, Option<i64>, Option<i64>);
                 let rows: Vec<Row> = match account {
                     None => {
                         sqlx::query_as(&format!("{SELECT} ORDER BY d.created_at, d.id"))
@@ -251,10 +251,11 @@ macro_rules! sql_storage {
                     }
                 };
                 rows.into_iter()
-                    .map(|(id, name, account_email, created_at, last_seen_at, revoked_at)| {
+                    .map(|(id, name, account, account_email, created_at, last_seen_at, revoked_at)| {
                         Ok(DeviceInfo {
                             id: uuid(&id)?,
                             name,
+                            account_id: uuid(&account)?,
                             account_email,
                             created_at: created_at as u64,
                             last_seen_at: last_seen_at.map(|t| t as u64),
@@ -277,6 +278,39 @@ macro_rules! sql_storage {
                 .fetch_optional(&self.pool)
                 .await?;
                 row.map(|(a,)| $crate::storage::uuid(&a)).transpose()
+            }
+
+            async fn account_role(
+                &self,
+                team_id: uuid::Uuid,
+                account_id: uuid::Uuid,
+            ) -> Result<Option<$crate::storage::Role>, $crate::storage::StorageError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT role FROM accounts WHERE id = $1 AND team_id = $2")
+                        .bind(account_id.as_bytes().as_slice())
+                        .bind(team_id.as_bytes().as_slice())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(role,)| $crate::storage::Role::parse(&role)).transpose()
+            }
+
+            async fn set_role(
+                &self,
+                team_id: uuid::Uuid,
+                account_id: uuid::Uuid,
+                role: $crate::storage::Role,
+            ) -> Result<(), $crate::storage::StorageError> {
+                // The owner stays the owner (there is one per team).
+                sqlx::query(
+                    "UPDATE accounts SET role = $1 \
+                     WHERE id = $2 AND team_id = $3 AND role <> 'owner'",
+                )
+                .bind(role.as_str())
+                .bind(account_id.as_bytes().as_slice())
+                .bind(team_id.as_bytes().as_slice())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn revoke_device(

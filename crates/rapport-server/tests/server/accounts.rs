@@ -150,3 +150,43 @@ async fn devices_are_listed_and_revoked_within_the_team_only(db: Db) {
     assert_eq!((taken.status, taken.code()), (409, "conflict"), "{taken:?}");
     assert_eq!(owner.get("/v1/pull").await.status, 200, "the owner's device still works");
 }
+
+both!(the_owner_makes_admins_who_manage_devices_and_invites);
+async fn the_owner_makes_admins_who_manage_devices_and_invites(db: Db) {
+    let server = Server::start(db).await;
+    let owner = server.owner("owner@x.org").await;
+    let member = server.member(&owner, "member@x.org").await;
+    let other = server.member(&owner, "other@x.org").await;
+    let stranger = server.owner("stranger@y.org").await;
+    let account_of = |c: &crate::support::Client, r: &crate::support::Reply| {
+        let devices = r.body["devices"].as_array().unwrap();
+        let d = devices.iter().find(|d| d["id"] == json!(c.device)).unwrap();
+        d["account_id"].as_str().unwrap().to_string()
+    };
+    let listed = owner.get("/v1/devices").await;
+    let (member_id, owner_id) = (account_of(&member, &listed), account_of(&owner, &listed));
+    let role = |id: &str| format!("/v1/accounts/{id}/role");
+
+    assert_eq!(member.post("/v1/invites", &json!({})).await.status, 403);
+    let by_member = member.put(&role(&member_id), &json!({"role": "admin"})).await;
+    assert_eq!((by_member.status, by_member.code()), (403, "forbidden"), "{by_member:?}");
+    let foreign = stranger.put(&role(&member_id), &json!({"role": "admin"})).await;
+    assert_eq!((foreign.status, foreign.code()), (404, "not_found"), "{foreign:?}");
+    let stranger_devices = stranger.get("/v1/devices").await;
+    let stranger_id = account_of(&stranger, &stranger_devices);
+    let cross = owner.put(&role(&stranger_id), &json!({"role": "admin"})).await;
+    assert_eq!((cross.status, cross.code()), (404, "not_found"), "{cross:?}");
+    assert_eq!(owner.put(&role(&owner_id), &json!({"role": "member"})).await.status, 400);
+    assert_eq!(owner.put(&role(&member_id), &json!({"role": "owner"})).await.status, 400);
+    assert_eq!(owner.put(&role(&member_id), &json!({"role": "boss"})).await.status, 400);
+
+    assert_eq!(owner.put(&role(&member_id), &json!({"role": "admin"})).await.status, 204);
+    // At once: the admin invites, sees the team's devices, and signs out another's.
+    assert_eq!(member.post("/v1/invites", &json!({})).await.status, 201);
+    assert_eq!(member.get("/v1/devices").await.body["devices"].as_array().unwrap().len(), 3);
+    let revoke = format!("/v1/devices/{}/revoke", other.device);
+    assert_eq!(member.post(&revoke, &json!({})).await.status, 204);
+    assert_eq!(other.get("/v1/pull").await.status, 401);
+    assert_eq!(owner.put(&role(&member_id), &json!({"role": "member"})).await.status, 204);
+    assert_eq!(member.post("/v1/invites", &json!({})).await.status, 403);
+}

@@ -228,6 +228,10 @@ impl Client {
         self.send(self.request(reqwest::Method::POST, path).json(body)).await
     }
 
+    pub async fn put<T: Serialize + ?Sized>(&self, path: &str, body: &T) -> Reply {
+        self.send(self.request(reqwest::Method::PUT, path).json(body)).await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send(self.request(reqwest::Method::GET, path)).await
     }
