@@ -50,11 +50,12 @@ test: setup ui lint test-ui test-rust test-e2e test-fuzz
 test-ui:
 	$(NPM) --prefix ui test
 
-# Default members (protocol, core, cli), including the tests marked
-# #[ignore = "needs a Secret Service session: run via make test"], inside a private
-# D-Bus session with an unlocked gnome-keyring.
+# Default members (protocol, core, cli, server), including the tests marked
+# #[ignore = "needs a Secret Service session: run via make test"] (inside a private D-Bus
+# session with an unlocked gnome-keyring) and #[ignore = "needs PostgreSQL: run via make
+# test"] (against a private throwaway PostgreSQL cluster).
 test-rust:
-	scripts/with-keyring.sh $(CARGO) nextest run --run-ignored all --no-fail-fast
+	scripts/with-postgres.sh scripts/with-keyring.sh $(CARGO) nextest run --run-ignored all --no-fail-fast
 
 test-e2e:
 	scripts/e2e.sh

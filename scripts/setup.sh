@@ -15,13 +15,15 @@ CARGO_FUZZ_VERSION=0.13.2
 TOOLS="${RAPPORT_TOOLS_DIR:-$HOME/.cache/rapport-tools}"
 
 # Tauri 2 build deps, then what the tests use (virtual display, WebDriver, screenshots,
-# a private Secret Service, sqlite3 for inspecting and benchmarking).
+# a private Secret Service, sqlite3 for inspecting and benchmarking, PostgreSQL for the sync
+# server's tests).
 APT_PACKAGES=(
     libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
     libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev
     xvfb xauth imagemagick webkit2gtk-driver xdotool
     gnome-keyring dbus dbus-x11 libsecret-tools
     sqlite3 fonts-dejavu-core
+    postgresql
 )
 
 summary=()
@@ -59,10 +61,20 @@ install_apt_packages() {
     note "apt: installed ${missing[*]}"
 }
 
-# PostgreSQL (the sync server's production database) arrives with the server; this is
-# where its install and cluster start will go. Intentionally a no-op for now.
+# PostgreSQL (the sync server's production database) comes from apt above. Tests never use
+# the system's cluster: scripts/with-postgres.sh starts a private one per run with initdb,
+# so this only checks initdb is there.
 setup_postgres() {
-    :
+    local initdb="" candidate
+    for candidate in /usr/lib/postgresql/*/bin/initdb; do
+        [ -x "$candidate" ] && initdb="$candidate"
+    done
+    if [ -n "$initdb" ]; then
+        note "postgresql: $initdb (scripts/with-postgres.sh makes private clusters)"
+    else
+        echo "setup: PostgreSQL's initdb is missing under /usr/lib/postgresql/*/bin" >&2
+        exit 1
+    fi
 }
 
 setup_ui() {

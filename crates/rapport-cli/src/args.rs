@@ -150,6 +150,8 @@ pub enum Command {
     },
     /// Check the store: encryption, integrity, schema, sizes
     Doctor,
+    /// Run the sync server (the same as the rapport-server binary; RAPPORT_LOG sets the log level)
+    Server(ServerArgs),
     #[command(subcommand, hide = true)]
     Debug(DebugCmd),
 }
@@ -497,4 +499,24 @@ pub enum DebugCmd {
         #[arg(long, default_value_t = 1000)]
         count: u32,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// sqlite://PATH or postgres://USER@HOST/DB
+    #[arg(long, env = "RAPPORT_SERVER_DATABASE", hide_env_values = true,
+          default_value = rapport_server::DEFAULT_DATABASE)]
+    pub database: String,
+    /// Address and port to listen on
+    #[arg(long, default_value = rapport_server::DEFAULT_LISTEN)]
+    pub listen: std::net::SocketAddr,
+    /// PEM certificate chain for HTTPS
+    #[arg(long, requires = "tls_key", value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS
+    #[arg(long, requires = "tls_cert", value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a non-loopback address (only behind a proxy that terminates TLS)
+    #[arg(long)]
+    pub allow_plain_http: bool,
 }

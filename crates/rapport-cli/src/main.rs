@@ -15,6 +15,7 @@ mod output;
 mod privacy;
 mod score;
 mod search;
+mod server;
 mod store_cmds;
 mod today;
 mod when;
@@ -29,10 +30,12 @@ use crate::context::Context;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A server's log is its output (requests, statuses); other commands speak on stdout.
+    let level = if matches!(cli.command, Command::Server(_)) { "info" } else { "warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -49,6 +52,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // The server has no store of its own.
+    if let Command::Server(args) = cli.command {
+        return server::run(args).await;
+    }
     let ctx = Context::new(cli.data_dir, cli.json, cli.now.as_deref())?;
     if let Command::Init = cli.command {
         return store_cmds::init(&ctx).await;
@@ -101,6 +108,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Restore { .. } => unreachable!("restore runs before a store is opened"),
         Command::Erase { customer, yes } => privacy::erase(ctx, store, &customer, yes).await,
         Command::Doctor => store_cmds::doctor(ctx, store).await,
+        Command::Server(_) => unreachable!("the server runs without a store"),
         Command::Debug(cmd) => store_cmds::debug(ctx, store, cmd).await,
     }
 }

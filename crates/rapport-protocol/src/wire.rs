@@ -182,6 +182,12 @@ pub mod codes {
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const NOT_FOUND: &str = "not_found";
     pub const INVALID: &str = "invalid";
+    /// The thing already exists (an account's email; a device id of another account) (409).
+    pub const CONFLICT: &str = "conflict";
+    /// A push skips seqs the server doesn't hold; the message names the one expected (409).
+    pub const SEQ_GAP: &str = "seq_gap";
+    /// Signed in, but the role (or a revoked device) doesn't allow it (403).
+    pub const FORBIDDEN: &str = "forbidden";
     pub const INTERNAL: &str = "internal";
 }
 
