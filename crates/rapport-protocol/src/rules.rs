@@ -177,7 +177,8 @@ impl Stamped for Op {
 }
 
 /// The ops a snapshot must keep so that [`materialize`] gives the same records: every op
-/// touching a set, and every op that is the latest writer of at least one of its registers.
+/// touching a set, every op that is the latest writer of at least one of its registers,
+/// and every op that writes nothing at all (it still makes its record).
 /// Decided from each op's record, field keys and stamp alone. Keeps the given order.
 pub fn compact<'a, T: Stamped>(ops: &[&'a T]) -> Vec<&'a T> {
     let mut latest: HashMap<(Key, &str), (Hlc, DeviceId)> = HashMap::new();
@@ -195,7 +196,13 @@ pub fn compact<'a, T: Stamped>(ops: &[&'a T]) -> Vec<&'a T> {
             continue;
         }
         let key = op.record();
-        if op.touches_set() || op.registers().iter().any(|f| latest[&(key, *f)] == op.stamp()) {
+        let registers = op.registers();
+        // An op that writes nothing (a create with no fields) still makes its record.
+        let writes_nothing = registers.is_empty() && !op.touches_set();
+        if writes_nothing
+            || op.touches_set()
+            || registers.iter().any(|f| latest[&(key, *f)] == op.stamp())
+        {
             kept.push(*op);
         }
     }
@@ -270,6 +277,9 @@ mod tests {
         let mut reversed = all.clone();
         reversed.reverse();
         assert_eq!(record(&reversed).registers["stage"], "former");
+        // A create with no fields writes nothing, yet it makes its record: it stays.
+        let empty = op(3, 1, 5, create(json!({})));
+        assert_eq!(compact(&[&empty]).len(), 1);
         let tie = [op(1, 5, 50, set("notes", "one")), op(2, 5, 50, set("notes", "two"))];
         assert_eq!(record(&[&tie[1], &tie[0]]).registers["notes"], "two");
     }

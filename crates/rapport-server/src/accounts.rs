@@ -6,58 +6,22 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::app::{ApiJson, AppState};
 use crate::auth::{hash_password, hash_secret, new_secret, verify_password};
 use crate::error::ApiError;
 use crate::limits::{MAX_EMAIL_BYTES, MAX_NAME_CHARS, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
-use crate::storage::{Joining, NewAccount, NewDevice, Role, Session};
+use crate::storage::{Joining, NewAccount, NewDevice, Session};
+use rapport_protocol::wire::accounts::{
+    AccountCreated, CreateAccount, Invite, Role, SetRole, SignIn, SignedIn,
+};
 
 /// The one answer to a failed sign-in, whether the email or the password was wrong.
 pub const SIGN_IN_FAILED: &str = "the email or password is not right";
 
 /// How long an invite code works.
 pub const INVITE_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
-
-#[derive(Debug, Deserialize)]
-pub struct CreateAccount {
-    pub email: String,
-    pub password: String,
-    pub team_name: Option<String>,
-    pub invite: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AccountCreated {
-    pub account_id: Uuid,
-    pub team_id: Uuid,
-    pub role: Role,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SignIn {
-    pub email: String,
-    pub password: String,
-    pub device_id: Uuid,
-    pub device_name: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SignedIn {
-    pub token: String,
-    pub account_id: Uuid,
-    pub team_id: Uuid,
-    pub device_id: Uuid,
-    pub role: Role,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Invite {
-    pub code: String,
-    pub expires_at: u64,
-}
 
 /// Trimmed and lowercased, so one person has one account however they type it.
 fn email(raw: &str) -> Result<String, ApiError> {
@@ -188,11 +152,6 @@ pub async fn invite(
     let expires_at = now + INVITE_TTL_MS;
     state.storage.create_invite(&session, &hash_secret(&code), now, expires_at).await?;
     Ok((StatusCode::CREATED, Json(Invite { code, expires_at })))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SetRole {
-    pub role: Role,
 }
 
 /// `PUT /v1/accounts/{id}/role`: the owner makes a team member an admin, or an admin a

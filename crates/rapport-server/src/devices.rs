@@ -3,17 +3,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::storage::{DeviceInfo, Session};
-
-#[derive(Debug, Serialize)]
-pub struct Devices {
-    pub devices: Vec<DeviceInfo>,
-}
+use crate::storage::Session;
+use rapport_protocol::wire::accounts::Devices;
 
 /// Owners and admins see the team's devices; members their own.
 pub async fn list(

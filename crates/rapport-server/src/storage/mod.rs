@@ -10,7 +10,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use rapport_protocol::wire::{Envelope, Pulled};
 use rapport_protocol::{EntityKind, Hlc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod postgres;
@@ -58,36 +57,11 @@ impl From<sqlx::migrate::MigrateError> for StorageError {
 /// How fresh a device's `last_seen_at` is kept.
 pub const SEEN_EVERY_MS: u64 = 60_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Admin,
-    Member,
-}
+pub use rapport_protocol::wire::accounts::{DeviceInfo, Role};
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Member => "member",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self, StorageError> {
-        match s {
-            "owner" => Ok(Role::Owner),
-            "admin" => Ok(Role::Admin),
-            "member" => Ok(Role::Member),
-            other => Err(StorageError::Corrupt(format!("unknown role `{other}`"))),
-        }
-    }
-
-    /// Owners and admins manage the team's devices and invites.
-    pub fn manages(self) -> bool {
-        matches!(self, Role::Owner | Role::Admin)
-    }
+/// A role as the database keeps it.
+pub(crate) fn parse_role(s: &str) -> Result<Role, StorageError> {
+    Role::from_name(s).ok_or_else(|| StorageError::Corrupt(format!("unknown role `{s}`")))
 }
 
 #[derive(Debug, Clone)]
@@ -133,18 +107,6 @@ pub struct Session {
     pub role: Role,
     pub revoked: bool,
     pub last_seen_at: Option<u64>,
-}
-
-/// A device as `GET /v1/devices` lists it (times in ms since the epoch).
-#[derive(Debug, Clone, Serialize)]
-pub struct DeviceInfo {
-    pub id: Uuid,
-    pub name: String,
-    pub account_id: Uuid,
-    pub account_email: String,
-    pub created_at: u64,
-    pub last_seen_at: Option<u64>,
-    pub revoked_at: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -98,7 +98,7 @@ macro_rules! sql_storage {
                 &self,
                 email: &str,
             ) -> Result<Option<$crate::storage::Account>, $crate::storage::StorageError> {
-                use $crate::storage::{uuid, Account, Role};
+                use $crate::storage::{uuid, Account};
                 let row: Option<(Vec<u8>, Vec<u8>, String, String)> = sqlx::query_as(
                     "SELECT id, team_id, role, password_hash FROM accounts WHERE email = $1",
                 )
@@ -109,7 +109,7 @@ macro_rules! sql_storage {
                     Ok(Account {
                         id: uuid(&id)?,
                         team_id: uuid(&team)?,
-                        role: Role::parse(&role)?,
+                        role: $crate::storage::parse_role(&role)?,
                         password_hash,
                     })
                 })
@@ -170,7 +170,7 @@ macro_rules! sql_storage {
                 &self,
                 token_hash: &[u8],
             ) -> Result<Option<$crate::storage::Session>, $crate::storage::StorageError> {
-                use $crate::storage::{uuid, Role, Session};
+                use $crate::storage::{uuid, Session};
                 type Row = (Vec<u8>, Vec<u8>, Vec<u8>, String, Option<i64>, Option<i64>);
                 let row: Option<Row> = sqlx::query_as(
                     "SELECT d.id, d.account_id, d.team_id, a.role, d.revoked_at, d.last_seen_at \
@@ -185,7 +185,7 @@ macro_rules! sql_storage {
                         device_id: uuid(&device)?,
                         account_id: uuid(&account)?,
                         team_id: uuid(&team)?,
-                        role: Role::parse(&role)?,
+                        role: $crate::storage::parse_role(&role)?,
                         revoked: revoked_at.is_some(),
                         last_seen_at: last_seen_at.map(|t| t as u64),
                     })
@@ -291,7 +291,7 @@ macro_rules! sql_storage {
                         .bind(team_id.as_bytes().as_slice())
                         .fetch_optional(&self.pool)
                         .await?;
-                row.map(|(role,)| $crate::storage::Role::parse(&role)).transpose()
+                row.map(|(role,)| $crate::storage::parse_role(&role)).transpose()
             }
 
             async fn set_role(

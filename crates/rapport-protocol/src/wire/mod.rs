@@ -12,6 +12,8 @@
 //! (`display_name`, `stage`, …) — those are to be blinded (a keyed hash per team) with
 //! end-to-end encryption.
 
+pub mod accounts;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
