@@ -150,6 +150,15 @@ pub enum Command {
     },
     /// Check the store: encryption, integrity, schema, sizes
     Doctor,
+    /// Sync account: create one, sign this device in or out, list and revoke devices
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// Push this device's changes to the team's server and take in everyone else's
+    Sync {
+        /// The server's new address, when it moved (the same server and team)
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+    },
     /// Run the sync server (the same as the rapport-server binary; RAPPORT_LOG sets the log level)
     Server(ServerArgs),
     #[command(subcommand, hide = true)]
@@ -519,4 +528,45 @@ pub struct ServerArgs {
     /// Serve plain HTTP on a non-loopback address (only behind a proxy that terminates TLS)
     #[arg(long)]
     pub allow_plain_http: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Create an account (a new team you own, or with --invite a team that invited you),
+    /// then sign this device in
+    Register {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// The new team's name
+        #[arg(long, value_name = "NAME", conflicts_with = "invite")]
+        team: Option<String>,
+        /// An invite code from the team's owner or an admin (`rapport account invite`)
+        #[arg(long, value_name = "CODE")]
+        invite: Option<String>,
+    },
+    /// Sign this device in to an account
+    Login(SignInArgs),
+    /// Sign this device out (local data and unsynced changes stay)
+    Logout,
+    /// The team's devices (owners and admins), or your own
+    Devices,
+    /// Sign a device out of the team at once; it keeps its local data
+    Revoke { device: uuid::Uuid },
+    /// A one-use code that lets someone join your team (owners and admins; valid 7 days)
+    Invite,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SignInArgs {
+    /// The sync server, e.g. https://sync.example.com
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    #[arg(long)]
+    pub email: String,
+    /// Read the password from standard input (one line)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// This device's name in the device list [default: the computer's name]
+    #[arg(long, value_name = "NAME")]
+    pub device_name: Option<String>,
 }

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod account;
 mod args;
 mod context;
 mod customer;
@@ -108,6 +109,8 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Restore { .. } => unreachable!("restore runs before a store is opened"),
         Command::Erase { customer, yes } => privacy::erase(ctx, store, &customer, yes).await,
         Command::Doctor => store_cmds::doctor(ctx, store).await,
+        Command::Account(cmd) => account::run(ctx, store, cmd).await,
+        Command::Sync { server } => account::sync(ctx, store, server.as_deref()).await,
         Command::Server(_) => unreachable!("the server runs without a store"),
         Command::Debug(cmd) => store_cmds::debug(ctx, store, cmd).await,
     }

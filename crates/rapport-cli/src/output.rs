@@ -9,14 +9,25 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints an error to stderr (as `{code, message}` with `--json`) and picks the exit code.
+/// Prints an error to stderr (as `{code, message}` with `--json`) and picks the exit code:
+/// 2 for input the user can correct, 1 for everything else.
 pub fn fail(json: bool, e: &anyhow::Error) -> ExitCode {
-    let (code, message) = match e.downcast_ref::<rapport_core::Error>() {
-        Some(core) => {
+    let core = match e.downcast_ref::<rapport_sync::SyncError>() {
+        Some(rapport_sync::SyncError::Store(core)) => Some(core),
+        Some(_) => None,
+        None => e.downcast_ref::<rapport_core::Error>(),
+    };
+    let (code, message) = match (core, e.downcast_ref::<rapport_sync::SyncError>()) {
+        (Some(core), _) => {
             let api = rapport_core::ApiError::from(core);
-            (api.code, api.message)
+            (serde_json::to_value(api.code).unwrap_or_default(), api.message)
         }
-        None => (rapport_core::ErrorCode::InvalidInput, format!("{e:#}")),
+        // Sync's own codes: offline, unauthorized, client_outdated…
+        (None, Some(sync)) => (sync.code().into(), sync.to_string()),
+        (None, None) => (
+            serde_json::to_value(rapport_core::ErrorCode::InvalidInput).unwrap_or_default(),
+            format!("{e:#}"),
+        ),
     };
     if json {
         let body = serde_json::json!({ "code": code, "message": message });
@@ -24,10 +35,8 @@ pub fn fail(json: bool, e: &anyhow::Error) -> ExitCode {
     } else {
         eprintln!("error: {message}");
     }
-    match code {
-        rapport_core::ErrorCode::InvalidInput | rapport_core::ErrorCode::Ambiguous => {
-            ExitCode::from(2)
-        }
+    match code.as_str() {
+        Some("invalid_input" | "ambiguous") => ExitCode::from(2),
         _ => ExitCode::from(1),
     }
 }

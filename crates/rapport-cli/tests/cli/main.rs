@@ -16,4 +16,5 @@ mod score;
 mod search;
 mod stages;
 mod support;
+mod sync;
 mod today;

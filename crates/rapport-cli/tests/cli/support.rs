@@ -95,7 +95,7 @@ pub struct Out {
 }
 
 impl Out {
-    fn new(args: &[&str], o: Output) -> Self {
+    pub fn new(args: &[&str], o: Output) -> Self {
         Out {
             args: args.join(" "),
             code: o.status.code(),

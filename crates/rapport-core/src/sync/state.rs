@@ -141,6 +141,29 @@ impl Store {
         ch.commit().await
     }
 
+    /// The same server and team at a new address (it moved, or got a name and TLS).
+    pub async fn move_sync_server(&self, server_url: &str) -> Result<()> {
+        let url = server_url.trim().trim_end_matches('/');
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(Error::invalid(
+                "server",
+                format!("`{url}` is not an http:// or https:// address"),
+            ));
+        }
+        let n = sqlx::query("UPDATE sync_state SET server_url = ?")
+            .bind(url)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::invalid(
+                "server",
+                "this device has never signed in to a sync server; run `rapport account login`",
+            ));
+        }
+        Ok(())
+    }
+
     /// Forgets the token (signing out, or revoked by an administrator); the local data and
     /// every unsynced change stay.
     pub async fn sign_out_sync(&self, reason: Option<&str>) -> Result<()> {

@@ -1,0 +1,141 @@
+//! `rapport server`, `rapport account …` and `rapport sync`, all through the real binary:
+//! a server process on 127.0.0.1 and two data dirs, as two people of one team would run it.
+
+use std::io::Write as _;
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::{Out, Rapport, NOW, PASS};
+
+const PASSWORD: &str = "a long enough password";
+
+/// `rapport server` on a free port, stopped (killed) when dropped.
+struct ServerProcess {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl ServerProcess {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let db = format!("sqlite://{}", dir.path().join("team.sqlite3").display());
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["server", "--database", &db, "--listen", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        // Dropped (killed and waited for) however this ends.
+        let server = ServerProcess { child, url, _dir: dir };
+        // Bounded wait for the listener: at most 20 s.
+        for _ in 0..200 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("rapport server did not listen on 127.0.0.1:{port} within 20 s");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn device() -> (Rapport, impl Fn(&[&str]) -> Value) {
+    let r = Rapport::new().passphrase(Some(PASS));
+    let at_now = r.clone();
+    let json = move |args: &[&str]| at_now.json(&[&["--now", NOW], args].concat());
+    json(&["init"]);
+    (r, json)
+}
+
+/// Runs `args` with `password` on standard input.
+fn with_password(r: &Rapport, args: &[&str], password: &str) -> Out {
+    let mut child = r
+        .command(&[&["--json"], args].concat())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    Out::new(args, child.wait_with_output().unwrap())
+}
+
+fn names(json: &impl Fn(&[&str]) -> Value) -> Vec<String> {
+    let list = json(&["customer", "list"]);
+    let mut names: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["display_name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn two_people_of_a_team_sync_through_rapport_server() {
+    let server = ServerProcess::start();
+    let (owner, owner_json) = device();
+    let (rep, rep_json) = device();
+    let url = server.url.as_str();
+
+    let register = ["account", "register", "--server", url, "--email", "owner@example.com"];
+    let args = [&register[..], &["--password-stdin", "--team", "Acme", "--device-name", "desk"]];
+    let out = with_password(&owner, &args.concat(), PASSWORD).success();
+    assert_eq!(out.json()["role"], "owner");
+    let code = owner_json(&["account", "invite"])["code"].as_str().unwrap().to_string();
+    let join = ["account", "register", "--server", url, "--email", "rep@example.com"];
+    let args = [&join[..], &["--password-stdin", "--invite", &code, "--device-name", "van"]];
+    assert_eq!(with_password(&rep, &args.concat(), PASSWORD).success().json()["role"], "member");
+
+    owner_json(&["customer", "add", "--name", "Ada Lovelace", "--email", "ada@example.com"]);
+    owner_json(&["customer", "add", "--name", "Bob Byte", "--tag", "vip"]);
+    let synced = owner_json(&["sync"]);
+    assert_eq!(synced["report"]["pushed"], 2);
+    assert_eq!(synced["status"]["outbox"], 0);
+    let synced = rep_json(&["sync"]);
+    assert_eq!(synced["report"]["received"], 2);
+    assert_eq!(names(&rep_json), ["Ada Lovelace", "Bob Byte"]);
+
+    // The rep edits on the road; the owner sees it after both sync.
+    rep_json(&["customer", "edit", "ada@example.com", "--set", "title=Countess"]);
+    rep_json(&["sync"]);
+    owner_json(&["sync"]);
+    assert_eq!(
+        owner_json(&["customer", "show", "ada@example.com"])["customer"]["title"],
+        "Countess"
+    );
+
+    // The owner sees both devices and revokes the van; its next sync says so, and its
+    // unsynced change stays.
+    let devices = owner_json(&["account", "devices"]);
+    let van = devices.as_array().unwrap().iter().find(|d| d["name"] == "van").unwrap();
+    owner_json(&["account", "revoke", van["id"].as_str().unwrap()]);
+    rep_json(&["customer", "add", "--name", "Cy Offline"]);
+    let out = rep.run(&["--json", "sync"]).fails_with(1);
+    assert_eq!(out.error()["code"], "unauthorized", "{}", out.stderr);
+    assert_eq!(names(&rep_json), ["Ada Lovelace", "Bob Byte", "Cy Offline"]);
+    let out = rep.run(&["sync"]).fails_with(1);
+    assert!(out.stderr.contains("account login"), "{}", out.stderr);
+
+    // A wrong password is refused in words; no password argument exists at all.
+    let login = ["account", "login", "--server", url, "--email", "owner@example.com"];
+    let out = with_password(&owner, &[&login[..], &["--password-stdin"]].concat(), "wrong one");
+    let out = out.fails_with(1);
+    assert!(out.error()["message"].as_str().unwrap().contains("not right"), "{}", out.stderr);
+    let out = owner.run(&login).fails_with(2);
+    assert!(out.stderr.contains("--password-stdin"), "{}", out.stderr);
+}
