@@ -66,7 +66,7 @@ const SELECT: &str = "SELECT d.*, c.display_name AS customer_name, s.name AS sta
 
 impl Store {
     pub async fn pipeline_stages(&self) -> Result<Vec<PipelineStage>> {
-        let rows = sqlx::query("SELECT * FROM pipeline_stages ORDER BY position")
+        let rows = sqlx::query("SELECT * FROM pipeline_stages ORDER BY position, id")
             .fetch_all(self.pool())
             .await?;
         rows.iter()
@@ -149,7 +149,7 @@ impl Store {
         }
         if let Some(p) = position {
             let mut ids: Vec<String> =
-                sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position")
+                sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position, id")
                     .fetch_all(ch.conn())
                     .await?;
             ids.retain(|x| *x != id.to_string());
@@ -232,7 +232,7 @@ impl Store {
 
     pub async fn list_deals(&self) -> Result<Vec<Deal>> {
         let rows = sqlx::query(&format!(
-            "{SELECT} WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL ORDER BY s.position, d.created_at"
+            "{SELECT} WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL ORDER BY s.position, d.created_at, d.id"
         ))
         .fetch_all(self.pool())
         .await?;
@@ -282,6 +282,8 @@ impl Store {
         ch.set(E, id, "stage_id", to).await?;
         if deal.status != DealStatus::Open {
             ch.set(E, id, "status", "open").await?;
+            // Reopening clears the close time: other devices must clear it too.
+            ch.set(E, id, "closed_at", None::<String>).await?;
         }
         ch.commit().await?;
         self.deal(id).await
@@ -312,9 +314,8 @@ impl Store {
             .await?;
         ch.set(E, id, "status", &status_text).await?;
         ch.set(E, id, "closed_at", &now).await?;
-        if reason.is_some() {
-            ch.set(E, id, "lost_reason", &reason).await?;
-        }
+        // Always: closing without a reason clears an earlier one, everywhere.
+        ch.set(E, id, "lost_reason", &reason).await?;
         ch.commit().await?;
         self.deal(id).await
     }
@@ -349,7 +350,7 @@ async fn stage_id(ch: &mut Change<'_>, name: Option<&str>) -> Result<Uuid> {
                 .await?
         }
         None => {
-            sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position LIMIT 1")
+            sqlx::query_scalar("SELECT id FROM pipeline_stages ORDER BY position, id LIMIT 1")
                 .fetch_optional(ch.conn())
                 .await?
         }
@@ -358,7 +359,7 @@ async fn stage_id(ch: &mut Change<'_>, name: Option<&str>) -> Result<Uuid> {
         Some(id) => parse_id(&id),
         None => {
             let names: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM pipeline_stages ORDER BY position")
+                sqlx::query_scalar("SELECT name FROM pipeline_stages ORDER BY position, id")
                     .fetch_all(ch.conn())
                     .await?;
             Err(Error::invalid(
@@ -403,7 +404,7 @@ fn unique_name(e: sqlx::Error, name: &str) -> Error {
 /// Positions are one register per stage (so concurrent reorders converge field by field).
 async fn record_positions(ch: &mut Change<'_>) -> Result<()> {
     let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT id, position FROM pipeline_stages ORDER BY position")
+        sqlx::query_as("SELECT id, position FROM pipeline_stages ORDER BY position, id")
             .fetch_all(ch.conn())
             .await?;
     for (id, pos) in rows {

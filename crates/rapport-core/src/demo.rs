@@ -345,13 +345,14 @@ async fn deal(ch: &mut Change<'_>, rng: &mut StdRng, customer: Uuid) -> Result<(
         _ => ("lost", Some(created + Duration::days(rng.gen_range(3..90))), None),
     };
     let closed = closed.map(|c| c.min(now));
+    let title = DEAL_TITLES[rng.gen_range(0..DEAL_TITLES.len())];
     sqlx::query(
         "INSERT INTO deals (id, customer_id, title, value_minor, currency, stage_id, status, expected_close, closed_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'EUR', ?, ?, ?, ?, ?, ?)",
     )
     .bind(id.to_string())
     .bind(customer.to_string())
-    .bind(DEAL_TITLES[rng.gen_range(0..DEAL_TITLES.len())])
+    .bind(title)
     .bind(value)
     .bind(stage)
     .bind(status)
@@ -368,9 +369,16 @@ async fn deal(ch: &mut Change<'_>, rng: &mut StdRng, customer: Uuid) -> Result<(
         .execute(ch.conn())
         .await?;
     ch.set(EntityKind::Deal, id, "customer_id", customer).await?;
+    ch.set(EntityKind::Deal, id, "title", title).await?;
     ch.set(EntityKind::Deal, id, "value", Money { minor: value, currency: "EUR".into() }).await?;
     ch.set(EntityKind::Deal, id, "stage_id", stage).await?;
     ch.set(EntityKind::Deal, id, "status", status).await?;
+    if let Some(d) = close_date {
+        ch.set(EntityKind::Deal, id, "expected_close", d.to_string()).await?;
+    }
+    if let Some(c) = closed {
+        ch.set(EntityKind::Deal, id, "closed_at", c.to_rfc3339()).await?;
+    }
     Ok(())
 }
 

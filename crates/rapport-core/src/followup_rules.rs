@@ -201,7 +201,18 @@ impl Store {
     }
 }
 
-/// Creates the follow-up unless one with this key exists already.
+/// A rule follow-up's id, from its key: every device running the same rule for the same
+/// customer and occurrence makes the same record, so their ops merge into one follow-up
+/// (a random id would make two, and the second would break the key's unique index).
+pub(crate) fn rule_followup_id(key: &str) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::new().chain_update(b"rapport rule follow-up\0").chain_update(key).finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&hash[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// Creates the follow-up unless one with this key (or its id) exists already.
 async fn insert_once(
     ch: &mut Change<'_>,
     customer: Uuid,
@@ -209,10 +220,10 @@ async fn insert_once(
     title: &str,
     due: DateTime<Utc>,
 ) -> Result<bool> {
-    let id = Uuid::now_v7();
+    let id = rule_followup_id(key);
     let n = sqlx::query(
         "INSERT INTO followups (id, customer_id, title, due_at, created_at, rule_key) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (rule_key) WHERE rule_key IS NOT NULL DO NOTHING",
+         ON CONFLICT DO NOTHING",
     )
     .bind(id.to_string())
     .bind(customer.to_string())

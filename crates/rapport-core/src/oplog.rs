@@ -4,7 +4,7 @@
 //! the record should be, on every device.
 
 use rapport_protocol::rules::{self, Record};
-use rapport_protocol::{EntityKind, Op, OpAction, OpId};
+use rapport_protocol::{EntityKind, Hlc, Op, OpAction, OpId};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -90,6 +90,20 @@ pub(crate) async fn record(
 ) -> Result<Record> {
     let ops = of_record(conn, id).await?;
     Ok(rules::materialize(ops.iter()).remove(&(entity, id)).unwrap_or_default())
+}
+
+/// What one record is after every op known of it, and the clock of its earliest op: when
+/// it was made, as its writer's clock saw it (the same on every device, unlike the time
+/// this device first heard of it).
+pub(crate) async fn record_and_birth(
+    conn: &mut SqliteConnection,
+    entity: EntityKind,
+    id: Uuid,
+) -> Result<(Record, Option<Hlc>)> {
+    let ops = of_record(conn, id).await?;
+    let birth = ops.iter().filter(|op| op.entity == entity).map(|op| op.hlc).min();
+    let record = rules::materialize(ops.iter()).remove(&(entity, id)).unwrap_or_default();
+    Ok((record, birth))
 }
 
 /// The adds that keep `element` in a set of a record now: what a remove of it names, so

@@ -66,7 +66,7 @@ pub(super) async fn deal_figures(
          FROM pipeline_stages s
          LEFT JOIN deal_stage_changes h ON h.to_stage = s.id
          LEFT JOIN deals d ON d.id = h.deal_id AND d.status IN ('won', 'lost') AND d.deleted_at IS NULL
-         GROUP BY s.id ORDER BY s.position",
+         GROUP BY s.id ORDER BY s.position, s.id",
     )
     .fetch_all(store.pool())
     .await?;

@@ -1,6 +1,6 @@
 //! `Store::apply_remote_ops`: one pulled page, in one transaction.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use rapport_protocol::{EntityKind, Op};
 use serde::Serialize;
@@ -18,8 +18,9 @@ pub struct ApplyReport {
     pub known: u64,
     /// Records rebuilt from their ops.
     pub rebuilt: u64,
-    /// Records whose kind this version doesn't rebuild yet: their ops are kept, and are
-    /// applied when it does.
+    /// Records whose kind this version doesn't rebuild: their ops are kept, and are
+    /// applied when it does. Every kind this version knows is rebuilt; the count stays for
+    /// kinds a later one adds.
     pub kept_for_later: u64,
 }
 
@@ -48,15 +49,30 @@ impl Store {
         // A person may arrive before their company, or a merged record before its
         // survivor: references are checked when the page commits, not row by row.
         sqlx::query("PRAGMA defer_foreign_keys = ON").execute(ch.conn()).await?;
+        // Customers whose "last contacted" follows from their timelines, once all are in.
+        let mut contacted = BTreeSet::new();
+        let mut stages = false;
         for (entity, id) in touched {
             let rebuilt = match entity {
                 EntityKind::Customer => super::customer::rebuild(&mut ch, id).await?,
-                _ => {
-                    report.kept_for_later += 1;
-                    continue;
+                EntityKind::Interaction => {
+                    super::interaction::rebuild(&mut ch, id, &mut contacted).await?
+                }
+                EntityKind::Followup => super::followup::rebuild(&mut ch, id).await?,
+                EntityKind::Deal => super::deal::rebuild(&mut ch, id).await?,
+                EntityKind::PipelineStage => {
+                    stages = true;
+                    super::stage::rebuild(&mut ch, id).await?
+                }
+                EntityKind::ScoringRule | EntityKind::FollowupRule => {
+                    super::rules::rebuild(&mut ch, entity, id).await?
                 }
             };
             report.rebuilt += u64::from(rebuilt);
+        }
+        super::interaction::recompute_last_contacted(&mut ch, &contacted).await?;
+        if stages {
+            super::stage::settle_names(&mut ch).await?;
         }
         if let Some(cursor) = cursor {
             sqlx::query("UPDATE sync_state SET cursor = max(cursor, ?)")

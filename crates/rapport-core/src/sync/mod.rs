@@ -5,7 +5,30 @@
 
 mod apply;
 mod customer;
+mod deal;
+mod followup;
+mod interaction;
+mod rules;
+mod stage;
 mod state;
+mod table;
 
 pub use apply::ApplyReport;
 pub use state::{SyncAccount, SyncStatus};
+
+/// Whether the customer a record belongs to was erased here: nothing about them comes back
+/// (an entry logged elsewhere before the erasure arrived stays in the log only).
+async fn erased_customer(
+    ch: &mut crate::store::Change<'_>,
+    record: &rapport_protocol::rules::Record,
+) -> crate::error::Result<bool> {
+    let Some(customer) = record.registers.get("customer_id").and_then(serde_json::Value::as_str)
+    else {
+        return Ok(false);
+    };
+    let erased: Option<i64> = sqlx::query_scalar("SELECT 1 FROM erased_customers WHERE id = ?")
+        .bind(customer)
+        .fetch_optional(ch.conn())
+        .await?;
+    Ok(erased.is_some())
+}
