@@ -70,7 +70,7 @@ fn csv(people: &[Person]) -> String {
     );
     for p in people {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},\"{}\"\n",
             p.given, p.family, p.company, p.email, p.phone, p.tag, p.notes
         ));
     }
