@@ -1,5 +1,6 @@
 //! The sync client against a real server on 127.0.0.1 (SQLite behind it) and real
 //! encrypted stores: what two devices of one team see after syncing.
 
+mod convergence;
 mod support;
 mod two_devices;
