@@ -111,3 +111,28 @@ async fn an_unreachable_server_is_reported_in_words_and_nothing_is_lost() {
     assert_eq!(status.outbox, 1);
     assert_eq!(status.last_error.as_deref(), Some(err.as_str()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_whose_clock_runs_far_ahead_is_told_so_and_keeps_its_changes() {
+    let server = Server::start().await;
+    let (dr, df) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let right = store(dr.path()).await;
+    owner(&server, &right, "owner@example.com").await;
+    // A laptop whose clock says 2099 (the server runs on the real clock).
+    let ahead = chrono::DateTime::parse_from_rfc3339("2099-01-01T09:00:00Z").unwrap();
+    let clock = std::sync::Arc::new(rapport_core::FixedClock(ahead.to_utc()));
+    let protection = rapport_core::Protection::Passphrase(zeroize::Zeroizing::new(
+        "a passphrase for tests".into(),
+    ));
+    let future = rapport_core::Store::init(df.path(), protection, clock).await.unwrap();
+    member(&server, &right, &future, "rep@example.com").await;
+    let c = NewCustomer { name: "Ada from the future".into(), ..Default::default() };
+    future.add_customer(&c).await.unwrap();
+    let err = sync(&future).await.unwrap_err();
+    assert_eq!(err.code(), "clock_ahead", "{err}");
+    assert!(err.to_string().contains("clock"), "{err}");
+    let status = future.sync_status().await.unwrap();
+    assert!(status.signed_in, "a clock problem is not a sign-out");
+    assert_eq!(status.outbox, 1, "the change waits for the clock to be fixed");
+    assert!(status.last_error.is_some_and(|e| e.contains("clock")));
+}
