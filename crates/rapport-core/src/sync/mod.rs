@@ -6,6 +6,8 @@
 mod apply;
 mod customer;
 mod state;
+mod view;
 
 pub use apply::ApplyReport;
 pub use state::{SyncAccount, SyncStatus};
+pub use view::{SyncDevice, SyncInvite, SyncOutcome, SyncView};
