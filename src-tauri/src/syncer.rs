@@ -118,10 +118,15 @@ impl Syncer {
     }
 
     /// One sync, waiting for one in progress to finish first. Not signed in is
-    /// `not_signed_in`; a lock in the middle stops it with `locked`.
+    /// `not_signed_in`; locking or signing out meanwhile stops it with `cancelled`.
     pub async fn sync(&self) -> Result<SyncOutcome, ApiError> {
+        let asked = *self.cancel.borrow();
         let _one = self.one.lock().await;
         let mut cancelled = self.cancel.subscribe();
+        // Stopped while waiting for the sync before (the store is being locked).
+        if *cancelled.borrow_and_update() != asked {
+            return Err(stopped_error());
+        }
         let store = self.session.store().await?;
         if !store.sync_status().await?.signed_in {
             return Err(api_error(rapport_sync::SyncError::NotSignedIn));
@@ -135,11 +140,7 @@ impl Syncer {
         self.syncing.store(false, Ordering::SeqCst);
         *locked(&self.next) = Some(Instant::now() + EVERY);
         let Some(result) = result else {
-            return Err(ApiError {
-                code: ErrorCode::Locked,
-                message: "the store was locked, so sync stopped; it carries on after unlocking"
-                    .into(),
-            });
+            return Err(stopped_error());
         };
         *locked(&self.last_code) = result.as_ref().err().map(error_code);
         self.publish(&store).await;
@@ -154,6 +155,15 @@ impl Syncer {
             received: report.received,
             from_snapshot: report.from_snapshot,
         })
+    }
+}
+
+fn stopped_error() -> ApiError {
+    ApiError {
+        code: ErrorCode::Cancelled,
+        message: "sync stopped because the store was locked or this device signed out; \
+                  nothing was lost"
+            .into(),
     }
 }
 
@@ -186,7 +196,12 @@ async fn run(syncer: Arc<Syncer>, mut stopped: watch::Receiver<bool>) {
         match syncer.sync().await {
             Ok(_) => {}
             // Signed out, or locked meanwhile: nothing to do until that changes.
-            Err(e) if matches!(e.code, ErrorCode::NotSignedIn | ErrorCode::Locked) => {
+            Err(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::NotSignedIn | ErrorCode::Locked | ErrorCode::Cancelled
+                ) =>
+            {
                 *locked(&syncer.next) = Some(Instant::now() + EVERY);
             }
             // Recorded in the status (and sent to the window) by `sync`.

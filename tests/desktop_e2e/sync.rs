@@ -133,6 +133,7 @@ async fn a_team_made_in_the_sync_settings_syncs_both_ways_with_a_colleague() {
     app.type_into("[data-testid=sync-email]", "owner@example.com").await;
     app.type_into("[data-testid=sync-password]", PASSWORD).await;
     app.type_into("[data-testid=sync-team-name]", "Acme").await;
+    app.screenshots_both_themes("sync-sign-in").await;
     app.click("[data-testid=sync-sign-in-submit]").await;
     app.wait_css("[data-testid=sync-section][data-signed-in=true]").await;
     let devices = app

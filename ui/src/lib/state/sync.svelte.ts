@@ -5,7 +5,7 @@ import type { SyncInvite } from "../bindings/SyncInvite";
 import type { SyncOutcome } from "../bindings/SyncOutcome";
 import type { SyncView } from "../bindings/SyncView";
 import { validate, type FieldErrors, type SignInForm } from "../sync/form";
-import { sentence, signInError, syncSummary } from "../sync/words";
+import { sentence, signInError, syncSummary, type SignInField } from "../sync/words";
 
 /** How often the status is read again (the outbox grows with every edit; "5 minutes ago" ages). */
 export const REFRESH_MS = 15_000;
@@ -145,6 +145,13 @@ export class SyncState {
     } finally {
       this.signingIn = false;
     }
+  }
+
+  /** The user is fixing a field: its error goes until the next try. */
+  clearFieldError(field: SignInField): void {
+    if (!(field in this.fieldErrors)) return;
+    const { [field]: _fixed, ...rest } = this.fieldErrors;
+    this.fieldErrors = rest;
   }
 
   async signOut(): Promise<void> {

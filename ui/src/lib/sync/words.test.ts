@@ -107,6 +107,10 @@ describe("sync words", () => {
     expect(outcomeWords({ pushed: 1, received: 14, from_snapshot: false })).toBe(
       "Sent 1 change and received 14.",
     );
+    expect(outcomeWords({ pushed: 0, received: 1, from_snapshot: false })).toBe(
+      "Received 1 change.",
+    );
+    expect(outcomeWords({ pushed: 3, received: 0, from_snapshot: false })).toBe("Sent 3 changes.");
     expect(outcomeWords({ pushed: 2, received: 1, from_snapshot: true })).toContain("first sync");
     expect(inviteValidity({ code: "abc", expires_at: null })).toBe("One use, valid 7 days.");
     expect(inviteValidity({ code: "abc", expires_at: "2026-11-29T10:00:00Z" })).toMatch(

@@ -94,11 +94,15 @@ export function signInError(
 
 /** "Sent 2 changes and received 14." after Sync now. */
 export function outcomeWords(outcome: SyncOutcome): string {
-  if (outcome.pushed === 0 && outcome.received === 0)
-    return "Up to date: nothing to send or receive.";
-  const sent = countLabel(outcome.pushed, "change");
+  const { pushed, received } = outcome;
   const first = outcome.from_snapshot ? " (this device's first sync, from the team's copy)" : "";
-  return `Sent ${sent} and received ${formatNumber(outcome.received)}${first}.`;
+  if (pushed === 0 && received === 0) return `Up to date: nothing to send or receive${first}.`;
+  const parts = [];
+  if (pushed > 0) parts.push(`sent ${countLabel(pushed, "change")}`);
+  if (received > 0) {
+    parts.push(`received ${pushed > 0 ? formatNumber(received) : countLabel(received, "change")}`);
+  }
+  return sentence(`${parts.join(" and ")}${first}`);
 }
 
 // Made on first use: building a formatter is slow in WebKit, and this module loads at start.
