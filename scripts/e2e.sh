@@ -18,7 +18,7 @@ cargo build -p rapport-cli --quiet
 cargo test -p rapport-desktop --features custom-protocol --test desktop_e2e --no-run --quiet
 
 export RAPPORT_E2E_DRIVER="$driver"
-export RAPPORT_E2E_CLI="$PWD/target/debug/rapport"
+export RAPPORT_E2E_CLI="${CARGO_TARGET_DIR:-$PWD/target}/debug/rapport"
 if [ -n "${RAPPORT_SCREENSHOTS_DIR:-}" ]; then
   mkdir -p "$RAPPORT_SCREENSHOTS_DIR"
   RAPPORT_SCREENSHOTS_DIR="$(cd "$RAPPORT_SCREENSHOTS_DIR" && pwd)"

@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod notifier;
+pub mod syncer;
 pub mod tasks;
 
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use rapport_core::{system_clock_shared, Session};
 use tauri::Manager;
 
 use crate::notifier::Notifier;
+use crate::syncer::Syncer;
 use crate::tasks::Tasks;
 
 /// Where the store lives: `RAPPORT_DATA_DIR`, or the platform data dir (shared with the CLI).
@@ -76,6 +78,7 @@ pub fn run() {
     tauri::async_runtime::spawn(warm_up(session.clone()));
     let tasks = Arc::new(Tasks::default());
     let notifier_session = session.clone();
+    let syncer_session = session.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
@@ -84,6 +87,7 @@ pub fn run() {
         .setup(move |app| {
             tracing::info!(target: "startup", "setup at {:.0} ms", commands::bench::since_start_ms());
             app.manage(Notifier::start(app.handle().clone(), notifier_session));
+            app.manage(Syncer::start(app.handle().clone(), syncer_session));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -138,6 +142,14 @@ pub fn run() {
             commands::hygiene::delete_tag,
             commands::hygiene::unused_tags,
             commands::hygiene::data_audit,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::sync_register,
+            commands::sync::sync_login,
+            commands::sync::sync_logout,
+            commands::sync::sync_devices,
+            commands::sync::sync_revoke,
+            commands::sync::sync_invite,
             commands::bench::bench_mark_painted,
         ])
         .build(tauri::generate_context!())
@@ -150,6 +162,9 @@ pub fn run() {
                 tauri::async_runtime::block_on(async {
                     if let Some(notifier) = app.try_state::<Notifier>() {
                         notifier.stop().await;
+                    }
+                    if let Some(syncer) = app.try_state::<Arc<Syncer>>() {
+                        syncer.stop().await;
                     }
                     session.lock().await;
                 });

@@ -677,3 +677,4 @@ mod data;
 
 mod cleanup;
 mod import;
+mod sync;

@@ -103,6 +103,16 @@ pub enum ErrorCode {
     Io,
     Cancelled,
     Internal,
+    /// The sync server could not be reached; the data stays and syncs later.
+    Offline,
+    /// The sync server refused the email and password, or this device's token.
+    Unauthorized,
+    /// The sync server needs a newer Rapport.
+    ClientOutdated,
+    /// Another refusal from the sync server, in its own words.
+    SyncServer,
+    /// This device is not signed in to a sync server.
+    NotSignedIn,
 }
 
 /// An error as it crosses a process boundary.

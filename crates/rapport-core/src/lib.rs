@@ -105,6 +105,10 @@ pub mod bindings {
         crate::hygiene::TagChange::export_all_to(dir)?;
         crate::hygiene::UnusedTag::export_all_to(dir)?;
         crate::hygiene::AuditReport::export_all_to(dir)?;
+        crate::sync::SyncView::export_all_to(dir)?;
+        crate::sync::SyncDevice::export_all_to(dir)?;
+        crate::sync::SyncInvite::export_all_to(dir)?;
+        crate::sync::SyncOutcome::export_all_to(dir)?;
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ pub mod insights;
 pub mod pipeline;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod tasks;
 pub mod timeline;
 pub mod today;

@@ -6,6 +6,7 @@ use rapport_core::{ApiError, Prefs, StoreInfo, StoreStatus};
 use tauri::State;
 
 use super::{invalid, task, Res, Shared};
+use crate::syncer::Syncer;
 use crate::tasks::Tasks;
 
 const MAX_PASSPHRASE: usize = 1024;
@@ -46,13 +47,20 @@ pub async fn change_protection(
     task(async move { session.change_protection(current.as_deref(), next.as_deref()).await }).await
 }
 
-/// Cancels running tasks (their work rolls back), closes the store and forgets the key.
+/// Cancels running tasks (their work rolls back) and a sync in progress (it resumes after
+/// unlocking), closes the store and forgets the key.
 #[tauri::command]
-pub async fn lock(session: Shared<'_>, tasks: State<'_, Arc<Tasks>>) -> Res<StoreStatus> {
+pub async fn lock(
+    session: Shared<'_>,
+    tasks: State<'_, Arc<Tasks>>,
+    syncer: State<'_, Arc<Syncer>>,
+) -> Res<StoreStatus> {
     let session = session.inner().clone();
     let tasks = tasks.inner().clone();
+    let syncer = syncer.inner().clone();
     task(async move {
         tasks.cancel_all();
+        let _no_sync = syncer.exclusive().await;
         session.lock().await;
         Ok(session.status().await)
     })

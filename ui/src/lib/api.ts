@@ -26,6 +26,11 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   io: true,
   internal: true,
   cancelled: true,
+  offline: true,
+  unauthorized: true,
+  client_outdated: true,
+  sync_server: true,
+  not_signed_in: true,
 };
 
 export class RapportError extends Error {

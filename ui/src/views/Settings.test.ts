@@ -2,6 +2,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, invokeMock } from "../test/backend";
 import { emit, resetEvents } from "../test/events";
+import { SYNC_OFF } from "../test/sync";
 import type { StoreInfo } from "../lib/bindings/StoreInfo";
 import { DEFAULT_PREFS, prefs } from "../lib/state/prefs.svelte";
 import Settings from "./Settings.svelte";
@@ -51,6 +52,7 @@ async function render(
     store_info: () => INFO,
     get_prefs: () => DEFAULT_PREFS,
     save_prefs: ({ prefs }) => prefs,
+    sync_status: () => SYNC_OFF,
     ...handlers,
   });
   app = mount(Settings, { target: document.body, props: { onLocked } });

@@ -1,18 +1,36 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, customerPages, invokeMock } from "../test/backend";
+import { emit, resetEvents } from "../test/events";
 import { detail, fullCustomer, interaction } from "../test/fixtures";
+import { SYNC_OFF, syncView } from "../test/sync";
+import type { SyncView } from "../lib/bindings/SyncView";
+import { DEFAULT_PREFS } from "../lib/state/prefs.svelte";
 import Shell from "./Shell.svelte";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => import("../test/events"));
 
 let app: Record<string, unknown> | undefined;
 let lastContacted: string | null = null;
+let sync: SyncView = SYNC_OFF;
 
 beforeEach(() => {
   invokeMock.mockReset();
+  resetEvents();
   lastContacted = null;
+  sync = SYNC_OFF;
   backend({
+    sync_status: () => sync,
+    store_info: () => ({
+      data_dir: "/tmp/rapport",
+      protection: "keychain",
+      customers: 500,
+      interactions: 0,
+      schema_version: 7,
+      size_bytes: 1000,
+    }),
+    get_prefs: () => DEFAULT_PREFS,
     list_customers: customerPages(500),
     customer_facets: () => ({ tags: ["vip"], owners: ["Sam"] }),
     today: () => ({ items: [], total: 0 }),
@@ -178,5 +196,32 @@ describe("Shell", () => {
         input: expect.objectContaining({ customer_id: "c0", kind: "call", summary: "Call" }),
       }),
     );
+  });
+
+  it("shows the sync status in the sidebar; clicking it opens Settings → Sync", async () => {
+    await start();
+    const indicator = () => testid("sync-indicator");
+    await until(() => expect(indicator()?.textContent?.trim()).toBe("Sync: off"));
+    expect(indicator()?.querySelector('[role="status"]')?.getAttribute("aria-live")).toBe("polite");
+
+    emit("sync-status", syncView({ outbox: 3 }, { error_code: "offline" }));
+    flushSync();
+    expect(indicator()?.dataset.tone).toBe("warning");
+    expect(indicator()?.textContent?.replace(/\s+/g, " ").trim()).toBe(
+      "Offline — 3 changes waiting",
+    );
+
+    // A sync that took in changes reloads the list.
+    const before = invokeMock.mock.calls.filter(([c]) => c === "list_customers").length;
+    emit("data-changed", null);
+    await until(() =>
+      expect(invokeMock.mock.calls.filter(([c]) => c === "list_customers").length).toBeGreaterThan(
+        before,
+      ),
+    );
+
+    indicator()!.click();
+    await until(() => expect(document.activeElement?.id).toBe("settings-sync"));
+    expect(testid("nav-settings")?.getAttribute("aria-current")).toBe("page");
   });
 });

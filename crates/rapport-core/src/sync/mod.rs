@@ -12,9 +12,11 @@ mod rules;
 mod stage;
 mod state;
 mod table;
+mod view;
 
 pub use apply::ApplyReport;
 pub use state::{SyncAccount, SyncStatus};
+pub use view::{SyncDevice, SyncInvite, SyncOutcome, SyncView};
 
 /// Whether the customer a record belongs to was erased here: nothing about them comes back
 /// (an entry logged elsewhere before the erasure arrived stays in the log only).

@@ -2,15 +2,16 @@
 //! records, and what the status indicator shows.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::Store;
 
 /// The sync account, as the status indicator and `rapport sync` show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncStatus {
     /// None until this store signs in to a server once.
     pub server_url: Option<String>,
@@ -19,8 +20,10 @@ pub struct SyncStatus {
     /// Whether this device holds a token (signed in, not revoked).
     pub signed_in: bool,
     /// This device's changes the server doesn't have yet.
+    #[ts(type = "number")]
     pub outbox: u64,
     /// The team's server sequence this store has taken in up to.
+    #[ts(type = "number")]
     pub cursor: u64,
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Why the last sync failed, in words; None after a sync that worked.

@@ -27,5 +27,6 @@ mod search;
 mod settings;
 mod support;
 mod sync;
+mod sync_view;
 mod today;
 mod vcard;

@@ -3,4 +3,4 @@
 /**
  * The closed list of error kinds a UI or script can branch on.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "ambiguous" | "already_exists" | "not_initialized" | "wrong_key" | "wrong_passphrase" | "passphrase_required" | "not_encrypted" | "corrupt" | "store_too_new" | "locked" | "keychain_unavailable" | "io" | "cancelled" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "ambiguous" | "already_exists" | "not_initialized" | "wrong_key" | "wrong_passphrase" | "passphrase_required" | "not_encrypted" | "corrupt" | "store_too_new" | "locked" | "keychain_unavailable" | "io" | "cancelled" | "internal" | "offline" | "unauthorized" | "client_outdated" | "sync_server" | "not_signed_in";
