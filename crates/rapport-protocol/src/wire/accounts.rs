@@ -40,7 +40,7 @@ impl Role {
 
 /// `POST /v1/accounts`: without an invite, a new team (`team_name`) owned by the account;
 /// with one, the inviting team, as a member.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct CreateAccount {
     pub email: String,
     pub password: String,
@@ -57,12 +57,33 @@ pub struct AccountCreated {
 
 /// `POST /v1/sessions`: signs a device in; `device_id` is the store's own device id, the
 /// one its ops carry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct SignIn {
     pub email: String,
     pub password: String,
     pub device_id: Uuid,
     pub device_name: String,
+}
+
+// Passwords never reach a log.
+impl std::fmt::Debug for CreateAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAccount")
+            .field("email", &self.email)
+            .field("team_name", &self.team_name)
+            .field("invite", &self.invite.as_ref().map(|_| "…"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn")
+            .field("email", &self.email)
+            .field("device_id", &self.device_id)
+            .field("device_name", &self.device_name)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The token is shown once, here; the server keeps only its hash.
