@@ -36,6 +36,19 @@ pub struct AppConfig {
     pub login_limits: LoginLimits,
 }
 
+impl AppConfig {
+    /// The cheapest password hashes and login limits nothing reaches: for tests and
+    /// benchmarks, which measure other things. Never for a server people use.
+    pub fn lenient() -> Self {
+        let loose = crate::limits::Quota { burst: 100_000, refill_ms: 1 };
+        AppConfig {
+            // The argon2 crate's minimum memory; these parameters are always valid.
+            argon2: argon2::Params::new(8, 1, 1, None).unwrap_or_default(),
+            login_limits: LoginLimits { per_ip: loose, per_account: loose },
+        }
+    }
+}
+
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {

@@ -25,7 +25,6 @@ use rapport_core::customers::NewCustomer;
 use rapport_core::import::ImportOptions;
 use rapport_core::{FixedClock, Protection, Store};
 use rapport_server::clock::SystemClock;
-use rapport_server::limits::{LoginLimits, Quota};
 use rapport_server::{app, AppConfig, AppState};
 use rapport_sync::account;
 use zeroize::Zeroizing;
@@ -116,11 +115,7 @@ async fn server() -> Server {
     let db = format!("sqlite://{}", dir.path().join("server.sqlite3").display());
     let storage = rapport_server::storage::open(&db).await.unwrap();
     // Sign-in cost and limits are not what is measured.
-    let loose = Quota { burst: 100_000, refill_ms: 1 };
-    let config = AppConfig {
-        argon2: argon2::Params::new(8, 1, 1, None).unwrap(),
-        login_limits: LoginLimits { per_ip: loose, per_account: loose },
-    };
+    let config = AppConfig::lenient();
     let state = AppState::new(storage, Arc::new(SystemClock), config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

@@ -7,7 +7,6 @@ use std::time::Duration;
 use rapport_protocol::wire::{Envelope, PROTOCOL_VERSION, VERSION_HEADER};
 use rapport_protocol::{EntityKind, Hlc, Op, OpAction};
 use rapport_server::clock::ManualClock;
-use rapport_server::limits::{LoginLimits, Quota};
 use rapport_server::{app, AppConfig, AppState};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -75,14 +74,9 @@ impl Database {
     }
 }
 
-/// Cheap hashes (the argon2 crate's minimum memory) and generous login limits; tests of
-/// the limits set their own.
+/// Cheap hashes and generous login limits; tests of the limits set their own.
 pub fn test_config() -> AppConfig {
-    let loose = Quota { burst: 10_000, refill_ms: 1 };
-    AppConfig {
-        argon2: argon2::Params::new(8, 1, 1, None).unwrap(),
-        login_limits: LoginLimits { per_ip: loose, per_account: loose },
-    }
+    AppConfig::lenient()
 }
 
 pub struct Server {

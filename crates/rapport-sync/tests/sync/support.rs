@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use rapport_core::{FixedClock, Protection, Store};
 use rapport_server::clock::SystemClock;
-use rapport_server::limits::{LoginLimits, Quota};
 use rapport_server::{app, AppConfig, AppState};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -27,11 +26,7 @@ impl Server {
         let db = format!("sqlite://{}", dir.path().join("server.sqlite3").display());
         let storage = rapport_server::storage::open(&db).await.unwrap();
         // Cheap password hashes and loose login limits: the server's own tests cover both.
-        let loose = Quota { burst: 10_000, refill_ms: 1 };
-        let config = AppConfig {
-            argon2: argon2::Params::new(8, 1, 1, None).unwrap(),
-            login_limits: LoginLimits { per_ip: loose, per_account: loose },
-        };
+        let config = AppConfig::lenient();
         let state = AppState::new(storage, Arc::new(SystemClock), config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
