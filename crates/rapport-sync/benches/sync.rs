@@ -13,8 +13,6 @@
 //! (default 100000), `RAPPORT_BENCH_SYNC_DEVICES` (default 50), `RAPPORT_BENCH_SYNC_EDITS`
 //! (latency samples, default 200).
 
-use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,13 +21,6 @@ use automerge::transaction::Transactable as _;
 use automerge::{AutoCommit, ObjType, ReadDoc as _, ROOT};
 use rapport_core::customers::NewCustomer;
 use rapport_core::import::ImportOptions;
-use rapport_core::{FixedClock, Protection, Store};
-use rapport_server::clock::SystemClock;
-use rapport_server::{app, AppConfig, AppState};
-use rapport_sync::account;
-use zeroize::Zeroizing;
-
-const PASSWORD: &str = "a benchmark password";
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -105,38 +96,13 @@ fn automerge_load(people: &[Person]) -> (Duration, usize) {
     (best, bytes.len())
 }
 
-struct Server {
-    url: String,
-    _dir: tempfile::TempDir,
-}
+// The sync tests' real server, encrypted stores and team set-up, shared rather than
+// written again (not every helper is used here).
+#[path = "../tests/sync/support.rs"]
+#[allow(dead_code)]
+mod support;
 
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("server.sqlite3").display());
-    let storage = rapport_server::storage::open(&db).await.unwrap();
-    // Sign-in cost and limits are not what is measured.
-    let config = AppConfig::lenient();
-    let state = AppState::new(storage, Arc::new(SystemClock), config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
-    Server { url, _dir: dir }
-}
-
-async fn store(dir: &Path) -> Store {
-    // A fixed day in the past: the server refuses clocks ahead of its own, never behind.
-    let day = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap();
-    let clock = Arc::new(FixedClock(day.to_utc()));
-    let protection = Protection::Passphrase(Zeroizing::new("a benchmark passphrase".into()));
-    Store::init(dir, protection, clock).await.unwrap()
-}
-
-async fn join(server: &Server, inviter: &Store, store: &Store, email: &str) {
-    let code = account::invite(inviter).await.unwrap().code;
-    account::register(&server.url, email, PASSWORD, None, Some(&code)).await.unwrap();
-    account::login(store, &server.url, email, PASSWORD, email).await.unwrap();
-}
+use support::{member as join, owner, store, Server};
 
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
@@ -150,13 +116,10 @@ async fn run() {
     let n = env_usize("RAPPORT_BENCH_SYNC_CUSTOMERS", 100_000);
     let devices = env_usize("RAPPORT_BENCH_SYNC_DEVICES", 50);
     let samples = env_usize("RAPPORT_BENCH_SYNC_EDITS", 200);
-    let server = server().await;
+    let server = Server::start().await;
     let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let (a, b) = (store(dirs[0].path()).await, store(dirs[1].path()).await);
-    account::register(&server.url, "owner@example.com", PASSWORD, Some("Bench"), None)
-        .await
-        .unwrap();
-    account::login(&a, &server.url, "owner@example.com", PASSWORD, "a").await.unwrap();
+    owner(&server, &a, "owner@example.com").await;
     join(&server, &a, &b, "b@example.com").await;
 
     println!("sync benchmark: {n} customers, loopback, SQLite server, encrypted stores");
@@ -224,14 +187,13 @@ async fn run() {
     );
 
     // Many devices at once, on a fresh team.
-    let server = self::server().await;
+    let server = Server::start().await;
     let dirs: Vec<tempfile::TempDir> = (0..devices).map(|_| tempfile::tempdir().unwrap()).collect();
     let mut stores = Vec::new();
     for dir in &dirs {
         stores.push(Arc::new(store(dir.path()).await));
     }
-    account::register(&server.url, "lead@example.com", PASSWORD, Some("Many"), None).await.unwrap();
-    account::login(&stores[0], &server.url, "lead@example.com", PASSWORD, "d0").await.unwrap();
+    owner(&server, &stores[0], "lead@example.com").await;
     for (i, s) in stores.iter().enumerate().skip(1) {
         join(&server, &stores[0], s, &format!("d{i}@example.com")).await;
     }
