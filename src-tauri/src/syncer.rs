@@ -1,12 +1,15 @@
 //! Background sync: while the store is open and this device is signed in, a loop syncs a
-//! few seconds after an unlock and then every minute. "Sync now" goes through the same
+//! few seconds after an unlock, right after each local change (so teammates see it at
+//! once), and every minute. Between syncs a long poll waits for teammates' pushes and
+//! syncs as soon as one lands, so their edits show here within a round trip. "Sync now"
+//! goes through the same
 //! [`Syncer::sync`], so two syncs never run at once. Locking stops a sync in progress (the
 //! client applies each page with its cursor in one transaction, so it resumes later without
 //! loss). Every attempt ends with a `sync-status` event; one that took in changes also sends
 //! `data-changed`, so open views reload. Offline is normal: it is the status, not an alert.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use rapport_core::sync::{SyncOutcome, SyncView};
@@ -28,6 +31,13 @@ const EVERY: Duration = Duration::from_secs(60);
 const AFTER_UNLOCK: Duration = Duration::from_secs(4);
 /// How often the loop looks whether a sync is due (cheap: no I/O).
 const POLL: Duration = Duration::from_secs(1);
+/// How long one long poll waits for a teammate's push (the server caps it at 25 s).
+const LISTEN: Duration = Duration::from_secs(25);
+/// After a failed long poll or sync (offline, signed out, a server error): wait this long
+/// before listening again, instead of retrying in a tight loop.
+const LISTEN_BACKOFF: Duration = Duration::from_secs(15);
+/// While locked or signed out: how often the listener looks whether that changed.
+const LISTEN_IDLE: Duration = Duration::from_secs(3);
 
 pub struct Syncer {
     app: AppHandle,
@@ -42,7 +52,7 @@ pub struct Syncer {
     /// When the loop syncs next; `None` while locked (an unlock schedules the first).
     next: Mutex<Option<Instant>>,
     stop: watch::Sender<bool>,
-    handle: Mutex<Option<JoinHandle<()>>>,
+    handles: Mutex<Vec<JoinHandle<()>>>,
 }
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -61,21 +71,24 @@ impl Syncer {
             syncing: AtomicBool::new(false),
             next: Mutex::new(None),
             stop,
-            handle: Mutex::new(None),
+            handles: Mutex::new(Vec::new()),
         });
-        let handle = tauri::async_runtime::spawn(run(syncer.clone(), stopped));
-        *locked(&syncer.handle) = Some(handle);
+        let handles = vec![
+            tauri::async_runtime::spawn(run(syncer.clone(), stopped.clone())),
+            tauri::async_runtime::spawn(listen(syncer.clone(), stopped)),
+        ];
+        *locked(&syncer.handles) = handles;
         syncer
     }
 
-    /// Stops the loop and any sync in progress.
+    /// Stops the loops and any sync in progress.
     pub async fn stop(&self) {
         let _ = self.stop.send(true);
         drop(self.exclusive().await);
-        let handle = locked(&self.handle).take();
-        if let Some(handle) = handle {
+        let handles = std::mem::take(&mut *locked(&self.handles));
+        for handle in handles {
             if tokio::time::timeout(Duration::from_secs(5), handle).await.is_err() {
-                tracing::warn!("the sync loop did not stop in time");
+                tracing::warn!("a sync loop did not stop in time");
             }
         }
     }
@@ -167,26 +180,51 @@ fn stopped_error() -> ApiError {
     }
 }
 
+/// The open store's local changes, and which store they are of (a lock and unlock opens
+/// another; held weakly so this loop never keeps a locked store alive).
+type Watched = (Weak<Store>, watch::Receiver<u64>);
+
+/// Resolves when the watched store records a local change; never without one.
+async fn local_change(watched: &mut Option<Watched>) {
+    match watched {
+        Some((_, changes)) => {
+            if changes.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
 async fn run(syncer: Arc<Syncer>, mut stopped: watch::Receiver<bool>) {
     let mut poll = tokio::time::interval(POLL);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut watched: Option<Watched> = None;
     loop {
-        tokio::select! {
+        let changed = tokio::select! {
             _ = stopped.changed() => break,
-            _ = poll.tick() => {}
-        }
-        if !syncer.session.is_open().await {
+            _ = poll.tick() => false,
+            _ = local_change(&mut watched) => true,
+        };
+        let Ok(store) = syncer.session.store().await else {
             *locked(&syncer.next) = None;
+            watched = None;
             continue;
+        };
+        if !watched.as_ref().is_some_and(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&store))) {
+            watched = Some((Arc::downgrade(&store), store.local_changes()));
         }
+        drop(store);
         let now = Instant::now();
         let due = {
             let mut next = locked(&syncer.next);
             match *next {
+                // Just unlocked: a local change is not a reason to skip the settling delay.
                 None => {
                     *next = Some(now + AFTER_UNLOCK);
                     false
                 }
+                Some(_) if changed => true,
                 Some(at) => at <= now,
             }
         };
@@ -206,6 +244,47 @@ async fn run(syncer: Arc<Syncer>, mut stopped: watch::Receiver<bool>) {
             }
             // Recorded in the status (and sent to the window) by `sync`.
             Err(e) => tracing::info!(code = ?e.code, "background sync: {}", e.message),
+        }
+    }
+}
+
+/// Sleeps `d`; false when the syncer is stopping meanwhile.
+async fn pause(stopped: &mut watch::Receiver<bool>, d: Duration) -> bool {
+    tokio::select! {
+        _ = stopped.changed() => false,
+        _ = tokio::time::sleep(d) => true,
+    }
+}
+
+/// The long poll: while open and signed in, waits for a teammate's push and then syncs.
+async fn listen(syncer: Arc<Syncer>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        // Read what the poll needs and let go of the store: locking must not wait for it.
+        let account = match syncer.session.store().await {
+            Ok(store) => store.sync_account().await.ok().flatten(),
+            Err(_) => None,
+        };
+        let Some(account) = account else {
+            if !pause(&mut stopped, LISTEN_IDLE).await {
+                break;
+            }
+            continue;
+        };
+        let news = tokio::select! {
+            _ = stopped.changed() => break,
+            r = rapport_sync::wait_for_changes(&account, LISTEN) => r,
+        };
+        let ok = match news {
+            Ok(false) => true,
+            Ok(true) => syncer.sync().await.is_ok(),
+            // Offline, signed out, an old client: the periodic sync reports it in words.
+            Err(e) => {
+                tracing::debug!(code = e.code(), "long poll: {e}");
+                false
+            }
+        };
+        if !ok && !pause(&mut stopped, LISTEN_BACKOFF).await {
+            break;
         }
     }
 }

@@ -49,6 +49,8 @@ pub struct Store {
     key: StoreKey,
     // One writer at a time in this process; SQLite's own lock covers other processes.
     write_lock: Mutex<()>,
+    // Bumped by every committed change that wrote ops: the desktop pushes soon after.
+    written: tokio::sync::watch::Sender<u64>,
 }
 
 pub(crate) async fn close_pool(pool: &SqlitePool) {
@@ -207,6 +209,7 @@ impl Store {
             device_id,
             key,
             write_lock: Mutex::new(()),
+            written: tokio::sync::watch::channel(0).0,
         })
     }
 
@@ -249,6 +252,12 @@ impl Store {
         close_pool(&self.pool).await;
     }
 
+    /// Changes as they are committed: the value goes up each time a change in this process
+    /// records ops (the outbox grew), so the desktop can push it soon after.
+    pub fn local_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.written.subscribe()
+    }
+
     /// Starts a write: one transaction in which the change and its ops are recorded.
     pub(crate) async fn change(&self) -> Result<Change<'_>> {
         let guard = self.write_lock.lock().await;
@@ -261,6 +270,7 @@ impl Store {
         Ok(Change {
             tx,
             _guard: guard,
+            written: &self.written,
             device: Uuid::parse_str(&device)
                 .map_err(|e| Error::Internal(e.to_string()))?
                 .to_string()
@@ -326,6 +336,7 @@ impl Store {
 pub(crate) struct Change<'s> {
     tx: Transaction<'static, Sqlite>,
     _guard: MutexGuard<'s, ()>,
+    written: &'s tokio::sync::watch::Sender<u64>,
     /// The device id as text, as every op row holds it.
     device: Arc<str>,
     next_seq: i64,
@@ -491,6 +502,9 @@ impl Change<'_> {
                 .await?;
         }
         self.tx.commit().await?;
+        if self.ops > 0 {
+            self.written.send_modify(|n| *n = n.wrapping_add(1));
+        }
         Ok(())
     }
 }

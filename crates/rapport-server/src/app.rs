@@ -25,6 +25,7 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::limits::{Limiter, LoginLimits, MAX_PUSH_BODY_BYTES, MAX_SMALL_BODY_BYTES};
 use crate::storage::Storage;
+use crate::wakeups::Wakeups;
 use crate::{accounts, devices, ops};
 
 /// Settings a deployment (or a test) may change.
@@ -59,6 +60,8 @@ pub struct AppState {
     /// A hash to check unknown emails' passwords against, so a failed sign-in takes as
     /// long whether or not the account exists.
     pub(crate) decoy_hash: Arc<String>,
+    /// Pulls waiting for a push to their team.
+    pub(crate) wakeups: Arc<Wakeups>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(Limiter::default()),
             decoy_hash: Arc::new(decoy_hash),
+            wakeups: Arc::new(Wakeups::default()),
         })
     }
 }

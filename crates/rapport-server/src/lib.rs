@@ -17,8 +17,10 @@ pub mod limits;
 mod ops;
 mod serve;
 pub mod storage;
+mod wakeups;
 
 pub use accounts::{INVITE_TTL_MS, SIGN_IN_FAILED};
 pub use app::{app, AppConfig, AppState};
 pub use error::ApiError;
 pub use serve::{serve, ServeConfig, ServeError, DEFAULT_DATABASE, DEFAULT_LISTEN};
+pub use wakeups::MAX_WAIT_S;

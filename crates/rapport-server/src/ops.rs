@@ -1,6 +1,8 @@
 //! Sync: `POST /v1/push`, `GET /v1/pull`, `GET /v1/snapshot`. The server checks what an
 //! envelope shows (device, seq, clock, sizes) and never opens a payload.
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::Json;
 use rapport_protocol::wire::{Envelope, PullResponse, PushRequest, PushResponse, SnapshotResponse};
@@ -13,11 +15,15 @@ use crate::limits::{
     DEFAULT_PAGE, MAX_BATCH_OPS, MAX_FIELD_KEY_BYTES, MAX_PAGE, MAX_PAYLOAD_BYTES, MAX_REGISTERS,
 };
 use crate::storage::{Page, Session};
+use crate::wakeups::{MAX_WAIT_S, RECHECK};
 
 #[derive(Debug, Deserialize)]
 pub struct PullParams {
     pub after: Option<u64>,
     pub limit: Option<u32>,
+    /// Seconds to wait for a push when there is nothing new (long poll; at most
+    /// [`MAX_WAIT_S`]).
+    pub wait: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +91,9 @@ pub async fn push(
     }
     let outcome = state.storage.push(session.team_id, session.device_id, &body.ops).await?;
     tracing::debug!(stored = outcome.stored, acked = outcome.acked_seq, "push");
+    if outcome.stored > 0 {
+        state.wakeups.pushed(session.team_id);
+    }
     Ok(Json(PushResponse { acked_seq: outcome.acked_seq, stored: outcome.stored }))
 }
 
@@ -98,7 +107,21 @@ pub async fn pull(
     ApiQuery(params): ApiQuery<PullParams>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let after = params.after.unwrap_or(0);
-    let page = state.storage.pull(session.team_id, after, page_size(params.limit)).await?;
+    let limit = page_size(params.limit);
+    let wait = Duration::from_secs(params.wait.unwrap_or(0).min(MAX_WAIT_S));
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut pushed = state.wakeups.subscribe(session.team_id);
+    let mut page = state.storage.pull(session.team_id, after, limit).await?;
+    // Nothing new: wait for a push to this team (or another instance's, seen by looking
+    // again every RECHECK), until the deadline.
+    while page.ops.is_empty() && tokio::time::Instant::now() < deadline {
+        let recheck = (tokio::time::Instant::now() + RECHECK).min(deadline);
+        tokio::select! {
+            _ = pushed.changed() => {}
+            _ = tokio::time::sleep_until(recheck) => {}
+        }
+        page = state.storage.pull(session.team_id, after, limit).await?;
+    }
     let cursor = cursor(&page, after);
     Ok(Json(PullResponse { ops: page.ops, cursor, more: page.more }))
 }

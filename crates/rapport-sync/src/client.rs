@@ -147,6 +147,13 @@ impl Client {
         self.send(self.request(Method::GET, &format!("/pull?after={after}&limit={limit}"))).await
     }
 
+    /// Like [`Client::pull`], but when nothing is new the server holds the request up to
+    /// `wait_s` seconds (it caps that at 25) for a teammate's push: a long poll.
+    pub async fn pull_waiting(&self, after: u64, limit: u32, wait_s: u64) -> Result<PullResponse> {
+        let path = format!("/pull?after={after}&limit={limit}&wait={wait_s}");
+        self.send(self.request(Method::GET, &path)).await
+    }
+
     /// A page of the compacted snapshot; `upto` from the first page's answer.
     pub async fn snapshot(
         &self,

@@ -450,3 +450,23 @@ fn cond(json: &str) -> Condition {
 fn trigger(json: &str) -> Trigger {
     serde_json::from_str(json).unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_changes_are_announced_and_taking_in_other_devices_ops_is_not() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (new_store(da.path()).await, new_store(db.path()).await);
+    let mut changes = b.local_changes();
+    assert!(!changes.has_changed().unwrap());
+
+    let ada = NewCustomer { name: "Ada".into(), ..Default::default() };
+    a.add_customer(&ada).await.unwrap();
+    b.apply_remote_ops(&a.unpushed_ops(100).await.unwrap(), Some(1)).await.unwrap();
+    b.sync_status().await.unwrap();
+    assert!(!changes.has_changed().unwrap(), "nothing of B's own to push");
+
+    let bo = NewCustomer { name: "Bo".into(), ..Default::default() };
+    b.add_customer(&bo).await.unwrap();
+    assert!(changes.has_changed().unwrap(), "B's outbox grew");
+    changes.borrow_and_update();
+    assert!(!changes.has_changed().unwrap());
+}

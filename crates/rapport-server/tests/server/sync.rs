@@ -128,3 +128,40 @@ async fn bodies_travel_gzip_compressed_both_ways(db: Db) {
     let page: PullResponse = serde_json::from_str(&text).unwrap();
     assert_eq!(page.ops.len(), 200);
 }
+
+both!(a_waiting_pull_returns_when_a_teammate_pushes_and_not_for_another_team);
+async fn a_waiting_pull_returns_when_a_teammate_pushes_and_not_for_another_team(db: Db) {
+    let server = Server::start(db).await;
+    let a = server.owner("ada@x.org").await;
+    let b = server.member(&a, "bob@x.org").await;
+    let other = server.owner("eve@y.org").await;
+
+    // Nothing to pull: b's pull waits; a push to another team doesn't end it, a's does.
+    let started = std::time::Instant::now();
+    let (waited, ()) = tokio::join!(b.get("/v1/pull?after=0&wait=20"), async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(other.push(&names(other.device, 1, 1)).await.status, 200);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(a.push(&names(a.device, 1, 2)).await.status, 200);
+    });
+    let elapsed = started.elapsed();
+    assert_eq!(waited.status, 200, "{waited:?}");
+    let page: PullResponse = serde_json::from_value(waited.body).unwrap();
+    let devices: Vec<_> = page.ops.iter().map(|p| p.envelope.device).collect();
+    assert_eq!(devices, [a.device, a.device], "only the teammate's ops");
+    assert!(elapsed >= std::time::Duration::from_millis(600), "it waited: {elapsed:?}");
+    // Generous: the point is that it did not wait out the 20 s.
+    assert!(elapsed < std::time::Duration::from_secs(10), "woken by the push: {elapsed:?}");
+
+    // With something to pull, no waiting; with nothing, an empty page when the wait ends.
+    let started = std::time::Instant::now();
+    let r: PullResponse =
+        serde_json::from_value(b.get("/v1/pull?after=0&wait=20").await.body).unwrap();
+    assert_eq!(r.ops.len(), 2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let started = std::time::Instant::now();
+    let r: PullResponse =
+        serde_json::from_value(b.get("/v1/pull?after=2&wait=1").await.body).unwrap();
+    assert_eq!((r.ops.len(), r.cursor, r.more), (0, 2, false));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900), "it waited the second");
+}

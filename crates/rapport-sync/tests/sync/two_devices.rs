@@ -136,3 +136,41 @@ async fn a_device_whose_clock_runs_far_ahead_is_told_so_and_keeps_its_changes() 
     assert_eq!(status.outbox, 1, "the change waits for the clock to be fixed");
     assert!(status.last_error.is_some_and(|e| e.contains("clock")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_waiting_for_changes_wakes_when_a_teammate_pushes() {
+    let server = Server::start().await;
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (store(da.path()).await, store(db.path()).await);
+    owner(&server, &a, "owner@example.com").await;
+    member(&server, &a, &b, "rep@example.com").await;
+    let bo = NewCustomer { name: "Bo Early".into(), ..Default::default() };
+    a.add_customer(&bo).await.unwrap();
+    sync(&a).await.unwrap();
+    sync(&b).await.unwrap();
+
+    // Nothing new for B: the wait ends empty-handed.
+    let account = b.sync_account().await.unwrap().unwrap();
+    let wait = std::time::Duration::from_secs(1);
+    assert!(!rapport_sync::wait_for_changes(&account, wait).await.unwrap());
+
+    // B waits; A's edit ends the wait long before its 20 s, and B's sync shows it.
+    let started = std::time::Instant::now();
+    let wait = std::time::Duration::from_secs(20);
+    let (woken, ()) = tokio::join!(rapport_sync::wait_for_changes(&account, wait), async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let cy = NewCustomer { name: "Cy Later".into(), ..Default::default() };
+        a.add_customer(&cy).await.unwrap();
+        sync(&a).await.unwrap();
+    });
+    assert!(woken.unwrap(), "A's push is news to B");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(sync(&b).await.unwrap().received, 1);
+    assert_eq!(customers(&b).await, customers(&a).await);
+
+    // Offline is an error in words, not a wait.
+    let mut gone = account.clone();
+    gone.server_url = "http://127.0.0.1:9".into();
+    let err = rapport_sync::wait_for_changes(&gone, wait).await.unwrap_err();
+    assert_eq!(err.code(), "offline", "{err:?}");
+}
