@@ -24,7 +24,12 @@ impl Server {
     pub async fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
         let db = format!("sqlite://{}", dir.path().join("server.sqlite3").display());
-        let storage = rapport_server::storage::open(&db).await.unwrap();
+        Server::on_database(&db, dir).await
+    }
+
+    /// A server instance on the database at `url` (several may share one PostgreSQL).
+    pub async fn on_database(url: &str, dir: TempDir) -> Server {
+        let storage = rapport_server::storage::open(url).await.unwrap();
         // Cheap password hashes and loose login limits: the server's own tests cover both.
         let config = AppConfig::lenient();
         let state = AppState::new(storage, Arc::new(SystemClock), config).await.unwrap();
