@@ -23,6 +23,7 @@ mod mapping;
 mod mappings;
 mod matching;
 mod photos;
+pub(crate) use photos::apply_photo;
 mod plan;
 mod record;
 mod search_index;

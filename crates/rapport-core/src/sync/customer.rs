@@ -66,6 +66,7 @@ pub(super) async fn rebuild(ch: &mut Change<'_>, id: Uuid) -> Result<bool> {
         };
         write_contact_points(ch, id, kind, &list).await?;
     }
+    crate::import::apply_photo(ch, id, r.get("photo")).await?;
 
     let tags: Vec<String> = record
         .elements("tags")

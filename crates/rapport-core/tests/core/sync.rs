@@ -470,3 +470,56 @@ async fn local_changes_are_announced_and_taking_in_other_devices_ops_is_not() {
     changes.borrow_and_update();
     assert!(!changes.has_changed().unwrap());
 }
+
+fn card(name: &str, email: &str, photo: &[u8]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(photo);
+    format!(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEMAIL:{email}\r\n\
+         PHOTO;ENCODING=b;TYPE=PNG:{b64}\r\nEND:VCARD\r\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_and_its_changes_reach_the_other_device() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (new_store(da.path()).await, new_store(db.path()).await);
+    let bo = NewCustomer {
+        name: "Bo".into(),
+        emails: vec!["bo@example.com".into()],
+        ..Default::default()
+    };
+    let bo = a.add_customer(&bo).await.unwrap().id;
+    let opts = rapport_core::import::ImportOptions::default();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let first = b"\x89PNG\r\n\x1a\nfirst photo bytes".to_vec();
+    let second = b"\x89PNG\r\n\x1a\nthe second photo".to_vec();
+
+    // A photo added to a customer B already has, then replaced, then the replacing import
+    // undone, then the first undone (Bo had none): B follows each step.
+    let mut steps = Vec::new();
+    for photo in [&first, &second] {
+        let vcf = card("Bo", "bo@example.com", photo);
+        a.import_file("bo.vcf", vcf.as_bytes(), &opts, &|_, _| {}, &never).await.unwrap();
+        steps.push(Some(photo.clone()));
+    }
+    for _ in 0..2 {
+        a.undo_import(None).await.unwrap();
+    }
+    steps.extend([Some(first.clone()), None]);
+    // B takes A's ops in one step at a time, up to each of the four photo ops.
+    let ops = a.unpushed_ops(1000).await.unwrap();
+    let photo_ops: Vec<_> = ops.iter().filter(|o| o.action.field() == "photo").collect();
+    assert_eq!(photo_ops.len(), 4, "one photo op per step");
+    let mut upto = 0;
+    for (i, want) in steps.iter().enumerate() {
+        let until = photo_ops[i].seq;
+        let page: Vec<_> = ops.iter().filter(|o| o.seq > upto && o.seq <= until).cloned().collect();
+        b.apply_remote_ops(&page, None).await.unwrap();
+        upto = until;
+        let got = b.customer_photo(bo).await.unwrap().map(|p| p.data);
+        assert_eq!(got.as_ref(), want.as_ref(), "after step {i}");
+        let mime = b.customer_photo(bo).await.unwrap().map(|p| p.mime);
+        assert!(want.is_none() || mime.as_deref() == Some("image/png"), "{mime:?}");
+    }
+}
