@@ -62,21 +62,42 @@ pub(crate) async fn insert_json<R: JsonRow>(
     head: &str,
     rows: &[R],
 ) -> Result<()> {
-    // Each row is read from `json_each` once, into a materialized table: SQLite asks the
-    // virtual table for `value` once per use, and each ask turns the whole row back into
-    // text, so reading 23 columns straight from it cost 23 conversions a row (the customers'
-    // insert took twice as long).
-    let columns: Vec<String> = (0..R::COLUMNS).map(|i| format!("r ->> {i}")).collect();
-    let sql = format!(
-        "WITH rows (r) AS MATERIALIZED (SELECT value FROM json_each(?1)) {head} SELECT {} FROM rows",
-        columns.join(", ")
-    );
+    let sql = json_sql(head, R::COLUMNS);
     for chunk in rows.chunks(JSON_ROWS) {
         let json = serde_json::to_string(chunk)
             .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
         sqlx::query(&sql).bind(json).execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Like [`insert_json`], for rows whose width is known only at run time: each row a JSON
+/// array of `columns` values.
+pub(crate) async fn insert_json_arrays(
+    conn: &mut SqliteConnection,
+    head: &str,
+    columns: usize,
+    rows: &[serde_json::Value],
+) -> Result<()> {
+    let sql = json_sql(head, columns);
+    for chunk in rows.chunks(JSON_ROWS) {
+        let json = serde_json::to_string(chunk)
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        sqlx::query(&sql).bind(json).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn json_sql(head: &str, columns: usize) -> String {
+    // Each row is read from `json_each` once, into a materialized table: SQLite asks the
+    // virtual table for `value` once per use, and each ask turns the whole row back into
+    // text, so reading 23 columns straight from it cost 23 conversions a row (the customers'
+    // insert took twice as long).
+    let columns: Vec<String> = (0..columns).map(|i| format!("r ->> {i}")).collect();
+    format!(
+        "WITH rows (r) AS MATERIALIZED (SELECT value FROM json_each(?1)) {head} SELECT {} FROM rows",
+        columns.join(", ")
+    )
 }
 
 fn values_sql(head: &str, columns: usize, rows: usize) -> String {

@@ -82,6 +82,21 @@ pub(crate) async fn of_record(conn: &mut SqliteConnection, id: Uuid) -> Result<V
     rows.into_iter().map(to_op).collect()
 }
 
+/// Every op known of many records at once (a bootstrap page): one query, not one each.
+pub(crate) async fn of_records(conn: &mut SqliteConnection, ids: &[Uuid]) -> Result<Vec<Op>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let ids = serde_json::to_string(&ids).map_err(|e| Error::Internal(e.to_string()))?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM ops WHERE entity_id IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT {COLUMNS} FROM remote_ops WHERE entity_id IN (SELECT value FROM json_each(?1))"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(to_op).collect()
+}
+
 /// What one record is after every op known of it.
 pub(crate) async fn record(
     conn: &mut SqliteConnection,

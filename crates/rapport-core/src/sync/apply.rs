@@ -6,8 +6,9 @@ use rapport_protocol::{EntityKind, Op};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::Store;
+use serde_json::json;
 
 /// What applying a page of ops did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -35,11 +36,9 @@ impl Store {
         let mut report = ApplyReport::default();
         let mut touched: Vec<(EntityKind, Uuid)> = Vec::new();
         let mut seen = HashSet::new();
-        for op in ops {
-            if op.device.to_string() == own || !insert(&mut ch, op).await? {
-                report.known += 1;
-                continue;
-            }
+        let fresh = insert_new(&mut ch, ops, &own).await?;
+        report.known = ops.len() as u64 - fresh.len() as u64;
+        for op in fresh {
             report.new += 1;
             ch.observe(op.hlc);
             if seen.insert((op.entity, op.entity_id)) {
@@ -52,6 +51,15 @@ impl Store {
         // Customers whose "last contacted" follows from their timelines, once all are in.
         let mut contacted = BTreeSet::new();
         let mut stages = false;
+        // New customers in bulk (a bootstrap page); the rest one by one below.
+        let customers: Vec<Uuid> =
+            touched.iter().filter(|(e, _)| *e == EntityKind::Customer).map(|(_, id)| *id).collect();
+        if customers.len() >= super::bulk::BULK_MIN {
+            let (written, rest) = super::bulk::new_customers(&mut ch, &customers).await?;
+            report.rebuilt += written;
+            let rest: HashSet<Uuid> = rest.into_iter().collect();
+            touched.retain(|(e, id)| *e != EntityKind::Customer || rest.contains(id));
+        }
         for (entity, id) in touched {
             let rebuilt = match entity {
                 EntityKind::Customer => super::customer::rebuild(&mut ch, id).await?,
@@ -85,25 +93,54 @@ impl Store {
     }
 }
 
-/// Keeps one op in the log; false when it was already there.
-async fn insert(ch: &mut crate::store::Change<'_>, op: &Op) -> Result<bool> {
-    let (action, value, observed) = crate::oplog::columns(&op.action);
-    let n = sqlx::query(
-        "INSERT INTO remote_ops
-            (device_id, seq, hlc, entity, entity_id, action, field, value, observed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+/// Keeps the ops not yet in the log (other devices' only, each once), in two statements
+/// however many there are; returns them.
+async fn insert_new<'o>(
+    ch: &mut crate::store::Change<'_>,
+    ops: &'o [Op],
+    own: &str,
+) -> Result<Vec<&'o Op>> {
+    let theirs: Vec<&Op> = ops.iter().filter(|op| op.device.to_string() != own).collect();
+    let keys: Vec<(String, i64)> = theirs
+        .iter()
+        .map(|op| (op.device.to_string(), i64::try_from(op.seq).unwrap_or(i64::MAX)))
+        .collect();
+    let keys_json = serde_json::to_string(&keys).map_err(|e| Error::Internal(e.to_string()))?;
+    let known: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT r.device_id, r.seq FROM json_each(?1) j
+         JOIN remote_ops r ON r.device_id = j.value ->> 0 AND r.seq = j.value ->> 1",
     )
-    .bind(op.device.to_string())
-    .bind(i64::try_from(op.seq).unwrap_or(i64::MAX))
-    .bind(op.hlc.to_string())
-    .bind(op.entity.as_str())
-    .bind(op.entity_id.to_string())
-    .bind(action)
-    .bind(op.action.field())
-    .bind(value)
-    .bind(observed)
-    .execute(ch.conn())
-    .await?
-    .rows_affected();
-    Ok(n == 1)
+    .bind(keys_json)
+    .fetch_all(ch.conn())
+    .await?;
+    let mut seen: HashSet<(String, i64)> = known.into_iter().collect();
+    let mut fresh = Vec::new();
+    let mut rows = Vec::new();
+    for (op, key) in theirs.into_iter().zip(keys) {
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let (action, value, observed) = crate::oplog::columns(&op.action);
+        rows.push(json!([
+            key.0,
+            key.1,
+            op.hlc.to_string(),
+            op.entity.as_str(),
+            op.entity_id.to_string(),
+            action,
+            op.action.field(),
+            value,
+            observed
+        ]));
+        fresh.push(op);
+    }
+    crate::bulk::insert_json_arrays(
+        ch.conn(),
+        "INSERT OR IGNORE INTO remote_ops
+            (device_id, seq, hlc, entity, entity_id, action, field, value, observed)",
+        9,
+        &rows,
+    )
+    .await?;
+    Ok(fresh)
 }

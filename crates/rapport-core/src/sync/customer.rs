@@ -14,7 +14,7 @@ use super::table::{self, Column, Table};
 /// Every customer register that is a column of `customers`, by the name ops use (the
 /// column's). The local writers (`customers::write`, `customers::edit`, merges) put the
 /// same value in the column and the op.
-const CUSTOMERS: Table = Table {
+pub(super) const CUSTOMERS: Table = Table {
     table: "customers",
     entity: EntityKind::Customer,
     columns: &[

@@ -4,6 +4,7 @@
 //! check — so the order ops arrive in, and how often, can't change the result.
 
 mod apply;
+mod bulk;
 mod customer;
 mod deal;
 mod followup;

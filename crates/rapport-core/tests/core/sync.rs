@@ -523,3 +523,73 @@ async fn a_photo_and_its_changes_reach_the_other_device() {
         assert!(want.is_none() || mime.as_deref() == Some("image/png"), "{mime:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_taken_in_at_once_shows_what_op_by_op_shows() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let a = new_store(dirs[0].path()).await;
+    let (bulk, single) = (new_store(dirs[1].path()).await, new_store(dirs[2].path()).await);
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let c = NewCustomer {
+            name: format!("Person {i}"),
+            emails: (0..i % 3).map(|e| format!("p{i}.{e}@example.com")).collect(),
+            phones: if i % 4 == 0 { vec![format!("+44 20 7946 {:04}", i)] } else { vec![] },
+            company: (i % 5 == 0).then(|| format!("Company {}", i % 2)),
+            tags: (0..i % 3).map(|t| format!("tag{t}")).collect(),
+            birthday: (i % 6 == 0).then(|| "1990-04-01".into()),
+            keep_in_touch_days: (i % 7 == 0).then_some(30),
+            notes: (i % 2 == 0).then(|| format!("Notes {i}")),
+            ..Default::default()
+        };
+        ids.push(a.add_customer(&c).await.unwrap().id);
+    }
+    // Later edits, a deletion, a merge and a photo: some records go the per-record way.
+    a.edit_customer(ids[1], &[("title".into(), "Countess".into())]).await.unwrap();
+    a.edit_customer(ids[2], &[("tags".into(), "tag9".into())]).await.unwrap();
+    a.edit_customer(ids[3], &[("addresses".into(), r#"[{"city":"Leeds"}]"#.into())]).await.unwrap();
+    a.delete_customer(ids[4]).await.unwrap();
+    a.merge_customers(ids[5], ids[6], &Pick::new()).await.unwrap();
+    let vcf = card("Person 7", "p7.0@example.com", b"\x89PNG\r\n\x1a\nseven");
+    let opts = rapport_core::import::ImportOptions::default();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    a.import_file("p7.vcf", vcf.as_bytes(), &opts, &|_, _| {}, &never).await.unwrap();
+
+    let ops = a.unpushed_ops(10_000).await.unwrap();
+    let report = bulk.apply_remote_ops(&ops, None).await.unwrap();
+    assert_eq!(report.new, ops.len() as u64);
+    for op in &ops {
+        single.apply_remote_ops(std::slice::from_ref(op), None).await.unwrap();
+    }
+    // Once more, whole: nothing new, nothing changes.
+    assert_eq!(bulk.apply_remote_ops(&ops, None).await.unwrap().known, ops.len() as u64);
+
+    assert_eq!(listed(&bulk).await, listed(&single).await);
+    assert_eq!(listed(&bulk).await, listed(&a).await);
+    for id in &ids {
+        let shown_bulk = bulk.get_customer(*id).await.map(|_| ());
+        if shown_bulk.is_err() {
+            assert!(single.get_customer(*id).await.is_err(), "{id}");
+            continue;
+        }
+        assert_eq!(shown(&bulk, *id).await, shown(&single, *id).await, "{id}");
+        assert_eq!(shown(&bulk, *id).await, shown(&a, *id).await, "{id}");
+        assert_eq!(bulk.customer_photo(*id).await.unwrap(), a.customer_photo(*id).await.unwrap());
+    }
+    // Search finds what the bulk path wrote, as it finds what the import wrote.
+    for q in ["p14.1@example", "tag1", "Notes 12"] {
+        let names = found(&bulk, q).await;
+        assert!(!names.is_empty(), "{q}");
+        assert_eq!(names, found(&a, q).await, "{q}");
+    }
+}
+
+/// The names a search finds, sorted.
+async fn found(store: &Store, q: &str) -> Vec<String> {
+    let query =
+        rapport_core::customers::CustomerQuery { query: Some(q.into()), ..Default::default() };
+    let page = store.customer_page(&query).await.unwrap();
+    let mut names: Vec<String> = page.items.into_iter().map(|c| c.display_name).collect();
+    names.sort();
+    names
+}
