@@ -295,6 +295,22 @@ async fn erasure_leaves_no_byte_of_the_person_in_the_files() {
         ops_left += ops.len();
     }
     assert!(ops_left > 0, "their later ops were not pushed yet: redacted, kept");
+    // Each of their records, and they, have a tombstone to push: the server can't tell
+    // whose a record is, so it is told record by record. The person's comes last.
+    let tombstones: Vec<String> = sqlx::query_scalar(
+        "SELECT entity_id FROM ops WHERE field = 'erased' AND value = 'true' AND pushed = 0
+         ORDER BY seq",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(tombstones.len(), record_ids.len(), "{tombstones:?}");
+    assert_eq!(tombstones.last(), Some(&id.to_string()));
+    let mut sorted = tombstones.clone();
+    sorted.sort();
+    let mut expected = record_ids.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
     let redacted: i64 = sqlx::query_scalar("SELECT count(*) FROM ops WHERE field = 'redacted'")
         .fetch_one(store.pool())
         .await

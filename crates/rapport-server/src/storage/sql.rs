@@ -29,7 +29,7 @@ macro_rules! sql_storage {
                 tx: &mut sqlx::Transaction<'_, $db>,
                 team: &[u8],
                 after: i64,
-            ) -> Result<(), $crate::storage::StorageError> {
+            ) -> Result<bool, $crate::storage::StorageError> {
                 use rapport_protocol::ERASED_FIELD;
                 let erased: Vec<(String, Vec<u8>)> = sqlx::query_as(
                     "SELECT DISTINCT o.entity, o.entity_id FROM ops o JOIN latest_writers l \
@@ -76,7 +76,7 @@ macro_rules! sql_storage {
                     .execute(&mut **tx)
                     .await?;
                 }
-                Ok(())
+                Ok(!erased.is_empty())
             }
         }
 
@@ -541,8 +541,9 @@ macro_rules! sql_storage {
                     upsert.build().execute(&mut *tx).await?;
                 }
                 let stored = fresh.len() as u64;
+                let mut forgot = false;
                 if stored > 0 {
-                    Self::forget_erased(&mut tx, team, first_new).await?;
+                    forgot = Self::forget_erased(&mut tx, team, first_new).await?;
                     sqlx::query("UPDATE teams SET next_seq = $1 WHERE id = $2")
                         .bind(server_seq)
                         .bind(team)
@@ -555,6 +556,9 @@ macro_rules! sql_storage {
                         .await?;
                 }
                 tx.commit().await?;
+                if forgot {
+                    self.after_erasure().await;
+                }
                 Ok(PushOutcome { acked_seq: expected - 1, stored })
             }
 

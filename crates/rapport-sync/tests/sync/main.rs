@@ -2,5 +2,6 @@
 //! encrypted stores: what two devices of one team see after syncing.
 
 mod convergence;
+mod erasure;
 mod support;
 mod two_devices;

@@ -16,6 +16,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct Server {
     pub url: String,
+    /// The server's SQLite file.
+    pub db: std::path::PathBuf,
     _dir: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -23,7 +25,8 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let db = format!("sqlite://{}", dir.path().join("server.sqlite3").display());
+        let file = dir.path().join("server.sqlite3");
+        let db = format!("sqlite://{}", file.display());
         let storage = rapport_server::storage::open(&db).await.unwrap();
         // Cheap password hashes and loose login limits: the server's own tests cover both.
         let config = AppConfig::lenient();
@@ -38,7 +41,7 @@ impl Server {
             };
             axum::serve(listener, service).with_graceful_shutdown(stopped).await.unwrap();
         });
-        Server { url, _dir: dir, stop: Some(stop) }
+        Server { url, db: file, _dir: dir, stop: Some(stop) }
     }
 }
 
