@@ -1,6 +1,7 @@
 //! Erasure on request: the person leaves every table, the search index, the op outbox and
 //! the files' bytes; a tombstone (id and time, nothing else) stays so sync can carry the
-//! erasure to other devices and refuse to bring the person back.
+//! erasure to other devices and refuse to bring the person back. The same steps
+//! ([`erase_person`], [`erase_record`]) run when another device's erasure arrives by sync.
 //!
 //! Where the bytes go:
 //! - rows and index entries: deleted with `secure_delete=ON` (set on every connection), so
