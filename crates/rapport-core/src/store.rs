@@ -280,6 +280,7 @@ impl Store {
             now: self.clock.now(),
             ops: 0,
             observed: false,
+            erased: false,
         })
     }
 }
@@ -345,6 +346,9 @@ pub(crate) struct Change<'s> {
     ops: usize,
     /// Whether the clock took in another device's op (see [`Change::observe`]).
     observed: bool,
+    /// Whether someone's data was erased (see `privacy/erase.rs`): the caller then rewrites
+    /// the search index before the commit and truncates the WAL after it.
+    pub(crate) erased: bool,
 }
 
 /// An op numbered and clocked, not yet written (see [`Change::pending_op`]). Texts shared

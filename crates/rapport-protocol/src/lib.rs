@@ -12,4 +12,4 @@ pub mod rules;
 pub mod wire;
 
 pub use hlc::{Hlc, HlcError, HlcState, MAX_DRIFT_MS};
-pub use op::{DeviceId, EntityKind, Op, OpAction, OpId, ALL_FIELDS};
+pub use op::{DeviceId, EntityKind, Op, OpAction, OpId, ALL_FIELDS, ERASED_FIELD};

@@ -73,6 +73,12 @@ pub enum OpAction {
 /// The `field` a [`OpAction::Create`] is stored and shipped under: it names every field.
 pub const ALL_FIELDS: &str = "*";
 
+/// The register an erasure writes (`set erased = true`) on the person and on each of their
+/// records: a tombstone with no personal data. The server forgets a record's other ops when
+/// one of its ops writes this key, so the key stays readable in the envelope (it is not
+/// blinded with end-to-end encryption).
+pub const ERASED_FIELD: &str = "erased";
+
 impl OpAction {
     /// The field key of the envelope ([`ALL_FIELDS`] for a create).
     pub fn field(&self) -> &str {

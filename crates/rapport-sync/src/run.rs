@@ -48,6 +48,10 @@ async fn run(store: &Store) -> Result<SyncReport> {
         bootstrap(store, &client, &mut report).await?;
     }
     pull(store, &client, &mut report).await?;
+    // Applying may have written ops: an erasure's tombstones for records the server can't
+    // tie to the person (an entry this device logged before it heard). They go now, so
+    // the server forgets those records in this sync, not the next.
+    push(store, &client, &mut report).await?;
     Ok(report)
 }
 

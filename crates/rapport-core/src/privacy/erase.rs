@@ -1,6 +1,7 @@
 //! Erasure on request: the person leaves every table, the search index, the op outbox and
 //! the files' bytes; a tombstone (id and time, nothing else) stays so sync can carry the
-//! erasure to other devices and refuse to bring the person back.
+//! erasure to other devices and refuse to bring the person back. The same steps
+//! ([`erase_person`], [`erase_record`]) run when another device's erasure arrives by sync.
 //!
 //! Where the bytes go:
 //! - rows and index entries: deleted with `secure_delete=ON` (set on every connection), so
@@ -26,12 +27,13 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Change, Store};
 
-/// The op that carries an erasure: `set erased = true` on the customer. Erase wins over
-/// every other op about the person, whatever its clock (sync applies it by removing
-/// everything it holds about the id, as this module does, and records a tombstone).
-pub const ERASED_FIELD: &str = "erased";
+/// The op that carries an erasure: `set erased = true` on the customer and on each of
+/// their records. Erase wins over every other op about the person, whatever its clock
+/// (sync applies it by removing everything it holds about the id, with this module's
+/// steps, and records a tombstone).
+pub use rapport_protocol::ERASED_FIELD;
 
 /// What an old op about an erased record becomes when it was not pushed yet: the same
 /// sequence number and clock (so the outbox has no gaps), no field name or value.
@@ -91,24 +93,13 @@ impl Store {
     /// module docs for what happens to the bytes.
     pub async fn erase_customer(&self, id: Uuid) -> Result<ErasureReport> {
         let sid = id.to_string();
-        // Records merged into this one are the same person (the user said so): they go
-        // first, each erased whole (and their `merged_into` link would block the delete).
-        let merged: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM customers WHERE merged_into = ?")
-                .bind(&sid)
-                .fetch_all(self.pool())
-                .await?;
-        for m in merged {
-            let m = Uuid::parse_str(&m).map_err(|e| Error::Internal(e.to_string()))?;
-            Box::pin(self.erase_customer(m)).await?;
-        }
         let mut ch = self.change().await?;
         let now = ch.now();
-        let found = sqlx::query("SELECT rowid FROM customers WHERE id = ?")
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM customers WHERE id = ?")
             .bind(&sid)
             .fetch_optional(ch.conn())
             .await?;
-        let Some(found) = found else {
+        if found.is_none() {
             let erased: Option<String> =
                 sqlx::query_scalar("SELECT erased_at FROM erased_customers WHERE id = ?")
                     .bind(&sid)
@@ -118,84 +109,19 @@ impl Store {
                 Some(at) => format!("customer {id} (it was erased at {at})"),
                 None => format!("customer {id}"),
             }));
-        };
-        let rowid: i64 = found.get(0);
-
-        // Every record id whose ops carry the person's data: theirs and their records'.
-        let mut ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM interactions WHERE customer_id = ?1
-             UNION ALL SELECT id FROM followups WHERE customer_id = ?1
-             UNION ALL SELECT id FROM deals WHERE customer_id = ?1",
-        )
-        .bind(&sid)
-        .fetch_all(ch.conn())
-        .await?;
-        ids.push(sid.clone());
-
-        // A company's people stay; they lose the link (an op, like any edit, so other
-        // devices do the same). Their search documents are re-indexed by the trigger.
-        let people: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM customers WHERE company_id = ?1 AND id <> ?1")
-                .bind(&sid)
-                .fetch_all(ch.conn())
-                .await?;
-        sqlx::query("UPDATE customers SET company_id = NULL, updated_at = ? WHERE company_id = ?")
-            .bind(now.to_rfc3339())
-            .bind(&sid)
-            .execute(ch.conn())
-            .await?;
-        for p in &people {
-            let pid = Uuid::parse_str(p).map_err(|e| Error::Internal(e.to_string()))?;
-            ch.set(EntityKind::Customer, pid, "company_id", Option::<String>::None).await?;
         }
-
-        let mut rows = Vec::with_capacity(PERSONAL_ROWS.len() + 1);
-        for (table, sql) in PERSONAL_ROWS {
-            let n = sqlx::query(sql).bind(&sid).execute(ch.conn()).await?.rows_affected();
-            rows.push((table.to_string(), n));
-        }
-        let n = sqlx::query("DELETE FROM customers WHERE id = ?")
-            .bind(&sid)
-            .execute(ch.conn())
-            .await?
-            .rows_affected();
-        rows.push(("customers".into(), n));
-
-        // The triggers removed their documents; make sure no slot of theirs is left.
-        sqlx::query("DELETE FROM customer_search WHERE rowid BETWEEN ?1 * 128 AND ?1 * 128 + 127")
-            .bind(rowid)
-            .execute(ch.conn())
-            .await?;
-
-        let (ops_removed, ops_redacted) = scrub_ops(&mut ch, &ids).await?;
-
-        sqlx::query("INSERT INTO erased_customers (id, erased_at) VALUES (?, ?)")
-            .bind(&sid)
-            .bind(now.to_rfc3339())
-            .execute(ch.conn())
-            .await?;
-        ch.set(EntityKind::Customer, id, ERASED_FIELD, true).await?;
-
-        // Rewrites every segment without the deleted documents (see the module docs).
-        sqlx::query("INSERT INTO customer_search (customer_search) VALUES ('optimize')")
-            .execute(ch.conn())
-            .await?;
-        // The own-fields index (migration 13) too: its trigger removed the document.
-        sqlx::query("INSERT INTO customer_own_search (customer_own_search) VALUES ('optimize')")
-            .execute(ch.conn())
-            .await?;
-        // The typo vocabulary keeps whole words: theirs go once the index no longer has them.
-        crate::search::typo::prune_terms(ch.conn()).await?;
+        let removed = erase_person(&mut ch, id).await?;
+        settle(&mut ch).await?;
         ch.commit().await?;
 
         let wal_truncated = self.truncate_wal().await?;
         Ok(ErasureReport {
             customer_id: id,
             erased_at: now,
-            rows,
-            ops_removed,
-            ops_redacted,
-            unlinked_people: people.len() as u64,
+            rows: removed.rows,
+            ops_removed: removed.ops_removed,
+            ops_redacted: removed.ops_redacted,
+            unlinked_people: removed.unlinked_people,
             wal_truncated,
         })
     }
@@ -226,28 +152,220 @@ impl Store {
     }
 }
 
+/// What [`erase_person`] removed.
+#[derive(Debug, Default)]
+pub(crate) struct Removed {
+    pub rows: Vec<(String, u64)>,
+    pub ops_removed: u64,
+    pub ops_redacted: u64,
+    pub unlinked_people: u64,
+}
+
+/// The steps of every erasure of a person, in the caller's transaction: the one asked for
+/// here, and the one sync applies when another device's tombstone arrives (the person may
+/// then have no row here at all, or be erased already: every step is idempotent).
+///
+/// Records merged into the person are the same person (the user said so) and go too. Each
+/// of their records (entries, follow-ups, deals), and the person, gets a tombstone op
+/// (`set erased = true`, nothing else) unless one is known already, after the other ops
+/// about them are scrubbed: the server forgets a record's ops when it sees its tombstone,
+/// and it can't tell whose a record is (that is in the payload). Records come first, so
+/// other devices hear of them before the person.
+pub(crate) async fn erase_person(ch: &mut Change<'_>, id: Uuid) -> Result<Removed> {
+    let sid = id.to_string();
+    let mut removed = Removed::default();
+    let merged: Vec<String> = sqlx::query_scalar("SELECT id FROM customers WHERE merged_into = ?")
+        .bind(&sid)
+        .fetch_all(ch.conn())
+        .await?;
+    for m in merged {
+        let m = Uuid::parse_str(&m).map_err(|e| Error::Internal(e.to_string()))?;
+        let theirs = Box::pin(erase_person(ch, m)).await?;
+        removed.ops_removed += theirs.ops_removed;
+        removed.ops_redacted += theirs.ops_redacted;
+        removed.unlinked_people += theirs.unlinked_people;
+    }
+    let now = ch.now();
+    let rowid: Option<i64> = sqlx::query_scalar("SELECT rowid FROM customers WHERE id = ?")
+        .bind(&sid)
+        .fetch_optional(ch.conn())
+        .await?;
+
+    // Every record whose ops carry the person's data: theirs and their records'.
+    let records: Vec<(String, String)> = sqlx::query_as(
+        "SELECT 'interaction', id FROM interactions WHERE customer_id = ?1
+         UNION ALL SELECT 'followup', id FROM followups WHERE customer_id = ?1
+         UNION ALL SELECT 'deal', id FROM deals WHERE customer_id = ?1",
+    )
+    .bind(&sid)
+    .fetch_all(ch.conn())
+    .await?;
+    let mut ids: Vec<String> = records.iter().map(|(_, id)| id.clone()).collect();
+    ids.push(sid.clone());
+
+    // A company's people stay; they lose the link (an op, like any edit, so other
+    // devices do the same). Their search documents are re-indexed by the trigger.
+    let people: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM customers WHERE company_id = ?1 AND id <> ?1")
+            .bind(&sid)
+            .fetch_all(ch.conn())
+            .await?;
+    sqlx::query("UPDATE customers SET company_id = NULL, updated_at = ? WHERE company_id = ?")
+        .bind(now.to_rfc3339())
+        .bind(&sid)
+        .execute(ch.conn())
+        .await?;
+    for p in &people {
+        let pid = Uuid::parse_str(p).map_err(|e| Error::Internal(e.to_string()))?;
+        ch.set(EntityKind::Customer, pid, "company_id", Option::<String>::None).await?;
+    }
+    removed.unlinked_people += people.len() as u64;
+
+    for (table, sql) in PERSONAL_ROWS {
+        let n = sqlx::query(sql).bind(&sid).execute(ch.conn()).await?.rows_affected();
+        removed.rows.push((table.to_string(), n));
+    }
+    let n = sqlx::query("DELETE FROM customers WHERE id = ?")
+        .bind(&sid)
+        .execute(ch.conn())
+        .await?
+        .rows_affected();
+    removed.rows.push(("customers".into(), n));
+
+    // The triggers removed their documents; make sure no slot of theirs is left.
+    if let Some(rowid) = rowid {
+        sqlx::query("DELETE FROM customer_search WHERE rowid BETWEEN ?1 * 128 AND ?1 * 128 + 127")
+            .bind(rowid)
+            .execute(ch.conn())
+            .await?;
+    }
+
+    let (ops_removed, ops_redacted) = scrub_ops(ch, &ids).await?;
+    removed.ops_removed += ops_removed;
+    removed.ops_redacted += ops_redacted;
+
+    sqlx::query("INSERT OR IGNORE INTO erased_customers (id, erased_at) VALUES (?, ?)")
+        .bind(&sid)
+        .bind(now.to_rfc3339())
+        .execute(ch.conn())
+        .await?;
+    for (entity, rid) in &records {
+        let entity = match entity.as_str() {
+            "interaction" => EntityKind::Interaction,
+            "followup" => EntityKind::Followup,
+            _ => EntityKind::Deal,
+        };
+        tombstone(ch, entity, rid).await?;
+    }
+    tombstone(ch, EntityKind::Customer, &sid).await?;
+    ch.erased = true;
+    Ok(removed)
+}
+
+/// Removes one record of a person (an entry, a follow-up or a deal) and the ops about it,
+/// leaving its tombstone: sync applies this when the record's tombstone arrives, or when
+/// a record of an erased person does (logged on a device that had not heard yet).
+pub(crate) async fn erase_record(ch: &mut Change<'_>, entity: EntityKind, id: Uuid) -> Result<()> {
+    let sid = id.to_string();
+    let rows: &[&str] = match entity {
+        EntityKind::Interaction => &["DELETE FROM interactions WHERE id = ?1"],
+        EntityKind::Followup => &[
+            "DELETE FROM notifications_sent WHERE substr(key, 10, 36) = ?1",
+            "DELETE FROM followups WHERE id = ?1",
+        ],
+        EntityKind::Deal => &[
+            "DELETE FROM deal_stage_changes WHERE deal_id = ?1",
+            "DELETE FROM deals WHERE id = ?1",
+        ],
+        _ => &[],
+    };
+    // An entry's customer, if they stay, has one entry less to be "last contacted" by.
+    let customer: Option<String> = if entity == EntityKind::Interaction {
+        sqlx::query_scalar("SELECT customer_id FROM interactions WHERE id = ?")
+            .bind(&sid)
+            .fetch_optional(ch.conn())
+            .await?
+    } else {
+        None
+    };
+    for sql in rows {
+        sqlx::query(sql).bind(&sid).execute(ch.conn()).await?;
+    }
+    if let Some(customer) = customer {
+        sqlx::query(
+            "UPDATE customers SET last_contacted_at = (SELECT max(occurred_at) FROM interactions
+                WHERE customer_id = ?1 AND deleted_at IS NULL)
+             WHERE id = ?1",
+        )
+        .bind(customer)
+        .execute(ch.conn())
+        .await?;
+    }
+    scrub_ops(ch, std::slice::from_ref(&sid)).await?;
+    tombstone(ch, entity, &sid).await?;
+    ch.erased = true;
+    Ok(())
+}
+
+/// After erasures, before the commit: rewrites every index segment without the deleted
+/// documents (see the module docs), and drops the words no document has any more.
+pub(crate) async fn settle(ch: &mut Change<'_>) -> Result<()> {
+    sqlx::query("INSERT INTO customer_search (customer_search) VALUES ('optimize')")
+        .execute(ch.conn())
+        .await?;
+    // The own-fields index (migration 13) too: its trigger removed the document.
+    sqlx::query("INSERT INTO customer_own_search (customer_own_search) VALUES ('optimize')")
+        .execute(ch.conn())
+        .await?;
+    // The typo vocabulary keeps whole words: theirs go once the index no longer has them.
+    crate::search::typo::prune_terms(ch.conn()).await?;
+    Ok(())
+}
+
+/// Writes a record's tombstone op, unless one (ours or another device's) is known.
+async fn tombstone(ch: &mut Change<'_>, entity: EntityKind, id: &str) -> Result<()> {
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM ops WHERE entity_id = ?1 AND field = ?2
+         UNION ALL SELECT 1 FROM remote_ops WHERE entity_id = ?1 AND field = ?2 LIMIT 1",
+    )
+    .bind(id)
+    .bind(ERASED_FIELD)
+    .fetch_optional(ch.conn())
+    .await?;
+    if known.is_none() {
+        let id = Uuid::parse_str(id).map_err(|e| Error::Internal(e.to_string()))?;
+        ch.set(entity, id, ERASED_FIELD, true).await?;
+    }
+    Ok(())
+}
+
 /// Pushed ops about the ids, and those received from other devices, are deleted; unpushed
 /// ones keep their sequence number and clock but lose their field and value (sync pushes
-/// them as no-ops before the erase op).
-async fn scrub_ops(ch: &mut crate::store::Change<'_>, ids: &[String]) -> Result<(u64, u64)> {
+/// them as no-ops before the tombstones). Tombstones stay: they carry no personal data, and
+/// they are what tells the server, other devices and a later rebuild that the record is
+/// gone.
+async fn scrub_ops(ch: &mut Change<'_>, ids: &[String]) -> Result<(u64, u64)> {
     let (mut removed, mut redacted) = (0, 0);
     for id in ids {
-        removed += sqlx::query("DELETE FROM ops WHERE entity_id = ? AND pushed = 1")
+        removed += sqlx::query("DELETE FROM ops WHERE entity_id = ? AND pushed = 1 AND field <> ?")
             .bind(id)
+            .bind(ERASED_FIELD)
             .execute(ch.conn())
             .await?
             .rows_affected();
-        removed += sqlx::query("DELETE FROM remote_ops WHERE entity_id = ?")
+        removed += sqlx::query("DELETE FROM remote_ops WHERE entity_id = ? AND field <> ?")
             .bind(id)
+            .bind(ERASED_FIELD)
             .execute(ch.conn())
             .await?
             .rows_affected();
         redacted += sqlx::query(
-            "UPDATE ops SET action = 'set', field = ?, value = 'null', observed = NULL
-             WHERE entity_id = ? AND pushed = 0",
+            "UPDATE ops SET action = 'set', field = ?1, value = 'null', observed = NULL
+             WHERE entity_id = ?2 AND pushed = 0 AND field NOT IN (?1, ?3)",
         )
         .bind(REDACTED_FIELD)
         .bind(id)
+        .bind(ERASED_FIELD)
         .execute(ch.conn())
         .await?
         .rows_affected();

@@ -2,4 +2,5 @@
 
 mod erase;
 
+pub(crate) use erase::{erase_person, erase_record, settle};
 pub use erase::{ErasureReport, ERASED_FIELD, REDACTED_FIELD};

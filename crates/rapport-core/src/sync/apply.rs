@@ -82,6 +82,11 @@ impl Store {
         if stages {
             super::stage::settle_names(&mut ch).await?;
         }
+        // Someone was erased (their tombstone arrived, or a record of theirs did).
+        let erased = ch.erased;
+        if erased {
+            crate::privacy::settle(&mut ch).await?;
+        }
         if let Some(cursor) = cursor {
             sqlx::query("UPDATE sync_state SET cursor = max(cursor, ?)")
                 .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
@@ -89,6 +94,9 @@ impl Store {
                 .await?;
         }
         ch.commit().await?;
+        if erased {
+            self.truncate_wal().await?;
+        }
         Ok(report)
     }
 }

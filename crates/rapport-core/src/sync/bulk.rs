@@ -7,9 +7,9 @@
 //! `rules::materialize`, and written like the import writes: one statement per table.
 //!
 //! Only the plain case is done here: a customer not yet in the store, with no record merged
-//! into it, whose ops write only registers this file knows. Anything else (an existing
-//! row, a merge, a photo, an erasure, a register a later version added) goes the per-record
-//! way, so there is one place that knows each special case.
+//! into it, not erased here, whose ops write only registers this file knows. Anything else
+//! (an existing row, a merge, a photo, an erasure tombstone, a register a later version
+//! added) goes the per-record way, so there is one place that knows each special case.
 
 use std::collections::{HashMap, HashSet};
 
@@ -52,11 +52,12 @@ fn labeled(id: Uuid, field: &str, v: Option<&Value>) -> Result<Vec<Labeled>> {
 pub(super) async fn new_customers(ch: &mut Change<'_>, ids: &[Uuid]) -> Result<(u64, Vec<Uuid>)> {
     let all: Vec<String> = ids.iter().map(Uuid::to_string).collect();
     let all = serde_json::to_string(&all).map_err(|e| Error::Internal(e.to_string()))?;
-    // Rows that exist, and survivors of merges: the per-record way.
+    // Rows that exist, survivors of merges, and people erased here: the per-record way.
     let taken: HashSet<String> = sqlx::query_scalar(
         "SELECT id FROM customers WHERE id IN (SELECT value FROM json_each(?1))
          UNION SELECT merged_into FROM customers
-            WHERE merged_into IN (SELECT value FROM json_each(?1))",
+            WHERE merged_into IN (SELECT value FROM json_each(?1))
+         UNION SELECT id FROM erased_customers WHERE id IN (SELECT value FROM json_each(?1))",
     )
     .bind(&all)
     .fetch_all(ch.conn())

@@ -52,6 +52,9 @@ pub(super) const CUSTOMERS: Table = Table {
 pub(super) async fn rebuild(ch: &mut Change<'_>, id: Uuid) -> Result<bool> {
     let (record, first) =
         crate::oplog::record_and_birth(ch.conn(), EntityKind::Customer, id).await?;
+    if super::erased_person(ch, id, &record).await? {
+        return Ok(false);
+    }
     let r = &record.registers;
     let deleted = table::deleted(&record) || r.get("merged_into").is_some_and(Value::is_string);
     if !table::upsert(ch, &CUSTOMERS, id, &record, first, deleted).await?.written() {

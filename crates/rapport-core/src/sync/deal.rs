@@ -38,7 +38,7 @@ const DEALS: Table = Table {
 
 pub(super) async fn rebuild(ch: &mut Change<'_>, id: Uuid) -> Result<bool> {
     let (record, first) = crate::oplog::record_and_birth(ch.conn(), DEALS.entity, id).await?;
-    if super::erased_customer(ch, &record).await? {
+    if super::erased(ch, DEALS.entity, id, &record).await? {
         return Ok(false);
     }
     let deleted = table::deleted(&record);

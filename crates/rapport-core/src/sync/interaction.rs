@@ -41,7 +41,7 @@ pub(super) async fn rebuild(
 ) -> Result<bool> {
     let (record, first) =
         crate::oplog::record_and_birth(ch.conn(), INTERACTIONS.entity, id).await?;
-    if super::erased_customer(ch, &record).await? {
+    if super::erased(ch, INTERACTIONS.entity, id, &record).await? {
         return Ok(false);
     }
     let before: Option<String> =

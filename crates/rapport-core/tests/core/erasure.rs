@@ -295,6 +295,22 @@ async fn erasure_leaves_no_byte_of_the_person_in_the_files() {
         ops_left += ops.len();
     }
     assert!(ops_left > 0, "their later ops were not pushed yet: redacted, kept");
+    // Each of their records, and they, have a tombstone to push: the server can't tell
+    // whose a record is, so it is told record by record. The person's comes last.
+    let tombstones: Vec<String> = sqlx::query_scalar(
+        "SELECT entity_id FROM ops WHERE field = 'erased' AND value = 'true' AND pushed = 0
+         ORDER BY seq",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(tombstones.len(), record_ids.len(), "{tombstones:?}");
+    assert_eq!(tombstones.last(), Some(&id.to_string()));
+    let mut sorted = tombstones.clone();
+    sorted.sort();
+    let mut expected = record_ids.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
     let redacted: i64 = sqlx::query_scalar("SELECT count(*) FROM ops WHERE field = 'redacted'")
         .fetch_one(store.pool())
         .await
@@ -436,4 +452,85 @@ async fn erasing_a_merge_survivor_erases_the_record_merged_into_it_and_the_merge
         .unwrap();
     assert_eq!(tombstones, 2);
     store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_erasure_removes_the_person_and_redacts_what_was_not_pushed() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (new_store(da.path()).await, new_store(db.path()).await);
+    let id = a
+        .add_customer(&NewCustomer {
+            name: format!("{NAME_GIVEN} {NAME_FAMILY}"),
+            notes: Some(NOTES.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    let mut note = entry(id, InteractionKind::Note, at("2026-11-01T09:00:00Z"));
+    note.summary = SUMMARY.into();
+    a.log_interaction(&note).await.unwrap();
+    let bystander = NewCustomer { name: "Bystander Person".into(), ..Default::default() };
+    let bystander = a.add_customer(&bystander).await.unwrap().id;
+    b.apply_remote_ops(&a.unpushed_ops(u32::MAX).await.unwrap(), None).await.unwrap();
+    a.mark_pushed(u64::MAX).await.unwrap();
+    b.mark_pushed(u64::MAX).await.unwrap();
+    assert!(b.get_customer(id).await.is_ok(), "the control: B has them");
+
+    // B, before it hears: an edit of the person and a new entry, not pushed yet.
+    b.edit_customer(id, &[("title".into(), TITLE.into())]).await.unwrap();
+    let mut offline = entry(id, InteractionKind::Note, at("2026-11-21T09:00:00Z"));
+    offline.summary = BODY.into();
+    let offline = b.log_interaction(&offline).await.unwrap().id;
+
+    a.erase_customer(id).await.unwrap();
+    let erasure = a.unpushed_ops(u32::MAX).await.unwrap();
+    b.apply_remote_ops(&erasure, None).await.unwrap();
+
+    let err = b.get_customer(id).await.unwrap_err();
+    assert_eq!(rapport_core::ApiError::from(err).code, ErrorCode::NotFound);
+    assert!(b.erased_at(id).await.unwrap().is_some(), "B keeps the tombstone");
+    assert_eq!(b.get_customer(bystander).await.unwrap().display_name, "Bystander Person");
+    let wal = db.path().join("rapport.db-wal");
+    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0, "WAL not truncated");
+    // Nothing of theirs in any row, log or index; B's unpushed edits are redacted, and
+    // its entry (which the server can't tie to them) got a tombstone to push.
+    let mut conn = b.pool().acquire().await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    for table in tables {
+        let columns: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+        for column in columns {
+            for m in [NAME_GIVEN, NAME_FAMILY, NOTES, SUMMARY, TITLE, BODY] {
+                let n: i64 = sqlx::query_scalar(&format!(
+                    "SELECT count(*) FROM \"{table}\"
+                     WHERE instr(lower(CAST(\"{column}\" AS BLOB)), CAST(? AS BLOB)) > 0"
+                ))
+                .bind(needle(m))
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+                assert_eq!(n, 0, "{m} left in {table}.{column}");
+            }
+        }
+    }
+    drop(conn);
+    let outbox: Vec<(String, String)> =
+        sqlx::query_as("SELECT entity_id, field FROM ops WHERE pushed = 0 ORDER BY seq")
+            .fetch_all(b.pool())
+            .await
+            .unwrap();
+    assert!(outbox.iter().all(|(_, f)| f == "redacted" || f == "erased"), "{outbox:?}");
+    assert!(outbox.contains(&(offline.to_string(), "erased".into())), "{outbox:?}");
+    assert!(!outbox.contains(&(id.to_string(), "erased".into())), "A's tombstone is enough");
+    b.close().await;
+    a.close().await;
 }

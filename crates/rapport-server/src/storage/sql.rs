@@ -17,6 +17,69 @@
 /// Implements [`super::Storage`] for `$name`, a struct with a `pool: sqlx::Pool<$db>`.
 macro_rules! sql_storage {
     ($name:ident, $db:ty, $kind:literal) => {
+        impl $name {
+            /// Erasure, in the push's transaction: for each record the ops after
+            /// `after` touched whose erasure key (`rapport_protocol::ERASED_FIELD`) was
+            /// ever pushed, every op but its tombstones is deleted, with its register keys
+            /// and latest writers. A tombstone (an op writing the erasure key) carries no
+            /// personal data and stays, so devices and snapshots learn of the erasure, and
+            /// an op pushed later about the record (a device that was offline) is
+            /// forgotten in the push that brings it.
+            async fn forget_erased(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                team: &[u8],
+                after: i64,
+            ) -> Result<bool, $crate::storage::StorageError> {
+                use rapport_protocol::ERASED_FIELD;
+                let erased: Vec<(String, Vec<u8>)> = sqlx::query_as(
+                    "SELECT DISTINCT o.entity, o.entity_id FROM ops o JOIN latest_writers l \
+                     ON l.team_id = o.team_id AND l.entity = o.entity \
+                     AND l.entity_id = o.entity_id AND l.field = $3 \
+                     WHERE o.team_id = $1 AND o.server_seq > $2",
+                )
+                .bind(team)
+                .bind(after)
+                .bind(ERASED_FIELD)
+                .fetch_all(&mut **tx)
+                .await?;
+                for (entity, id) in &erased {
+                    // Register keys first: then a tombstone is the op that still has one.
+                    sqlx::query(
+                        "DELETE FROM op_registers WHERE team_id = $1 AND field <> $4 \
+                         AND server_seq IN (SELECT server_seq FROM ops \
+                         WHERE team_id = $1 AND entity = $2 AND entity_id = $3)",
+                    )
+                    .bind(team)
+                    .bind(entity)
+                    .bind(id)
+                    .bind(ERASED_FIELD)
+                    .execute(&mut **tx)
+                    .await?;
+                    sqlx::query(
+                        "DELETE FROM ops WHERE team_id = $1 AND entity = $2 AND entity_id = $3 \
+                         AND NOT EXISTS (SELECT 1 FROM op_registers r \
+                         WHERE r.team_id = ops.team_id AND r.server_seq = ops.server_seq)",
+                    )
+                    .bind(team)
+                    .bind(entity)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                    sqlx::query(
+                        "DELETE FROM latest_writers WHERE team_id = $1 AND entity = $2 \
+                         AND entity_id = $3 AND field <> $4",
+                    )
+                    .bind(team)
+                    .bind(entity)
+                    .bind(id)
+                    .bind(ERASED_FIELD)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(!erased.is_empty())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::storage::Storage for $name {
             fn kind(&self) -> &'static str {
@@ -375,15 +438,17 @@ macro_rules! sql_storage {
                 let Some((mut server_seq,)) = last else {
                     return Err(StorageError::NotFound("team not found".into()));
                 };
-                let (held,): (Option<i64>,) = sqlx::query_as(
-                    "SELECT MAX(seq) FROM ops WHERE team_id = $1 AND device_id = $2",
+                // Every seq up to `held` was taken (an erased record's ops are then
+                // forgotten, so the ops stored may have fewer).
+                let (held,): (i64,) = sqlx::query_as(
+                    "SELECT held_seq FROM devices WHERE id = $1 AND team_id = $2",
                 )
-                .bind(team)
                 .bind(device)
+                .bind(team)
                 .fetch_one(&mut *tx)
                 .await?;
-                // Seqs are stored without gaps, so all up to `held` are here.
-                let mut expected = held.unwrap_or(0) as u64 + 1;
+                let first_new = server_seq;
+                let mut expected = held as u64 + 1;
                 let mut fresh: Vec<(i64, &rapport_protocol::wire::Envelope, String)> = Vec::new();
                 for op in ops {
                     if op.seq < expected {
@@ -476,14 +541,24 @@ macro_rules! sql_storage {
                     upsert.build().execute(&mut *tx).await?;
                 }
                 let stored = fresh.len() as u64;
+                let mut forgot = false;
                 if stored > 0 {
+                    forgot = Self::forget_erased(&mut tx, team, first_new).await?;
                     sqlx::query("UPDATE teams SET next_seq = $1 WHERE id = $2")
                         .bind(server_seq)
                         .bind(team)
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query("UPDATE devices SET held_seq = $1 WHERE id = $2")
+                        .bind(int(expected - 1))
+                        .bind(device)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
+                if forgot {
+                    self.after_erasure().await;
+                }
                 Ok(PushOutcome { acked_seq: expected - 1, stored })
             }
 

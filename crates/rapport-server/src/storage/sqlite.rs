@@ -22,11 +22,23 @@ impl SqliteStorage {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // An erased record's payloads are overwritten with zeros when deleted, not
+            // left in free space.
+            .pragma("secure_delete", "ON")
             // Pushes take turns on the write lock; a waiting one waits, not fails.
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStorage { pool })
+    }
+
+    /// After a push that forgot erased records: the WAL still holds the pages as they were
+    /// before, payloads included, until a checkpoint copies the new ones over and cuts it
+    /// to zero bytes.
+    async fn after_erasure(&self) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+            tracing::warn!(error = %e, "WAL checkpoint after an erasure");
+        }
     }
 }
 

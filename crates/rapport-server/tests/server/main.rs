@@ -3,6 +3,7 @@
 
 mod accounts;
 mod concurrency;
+mod erasure;
 mod limits;
 mod robustness;
 mod snapshot;

@@ -3,6 +3,7 @@
 //! PostgreSQL (`make test` provides it).
 
 mod convergence;
+mod erasure;
 mod support;
 mod two_devices;
 mod two_instances;

@@ -16,6 +16,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct Server {
     pub url: String,
+    /// The server's SQLite file.
+    pub db: std::path::PathBuf,
     _dir: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -29,6 +31,8 @@ impl Server {
 
     /// A server instance on the database at `url` (several may share one PostgreSQL).
     pub async fn on_database(url: &str, dir: TempDir) -> Server {
+        // The SQLite file, when that is the database (tests grep its bytes).
+        let file = dir.path().join("server.sqlite3");
         let storage = rapport_server::storage::open(url).await.unwrap();
         // Cheap password hashes and loose login limits: the server's own tests cover both.
         let config = AppConfig::lenient();
@@ -43,7 +47,7 @@ impl Server {
             };
             axum::serve(listener, service).with_graceful_shutdown(stopped).await.unwrap();
         });
-        Server { url, _dir: dir, stop: Some(stop) }
+        Server { url, db: file, _dir: dir, stop: Some(stop) }
     }
 }
 
