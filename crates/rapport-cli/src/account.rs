@@ -145,5 +145,11 @@ pub async fn sync(ctx: &Context, store: &Store, server: Option<&str>) -> anyhow:
         report.received,
         if report.from_snapshot { " (first sync, from the team's snapshot)" } else { "" },
     );
+    if status.conflicts > 0 {
+        println!(
+            "{} edit(s) made at once on two devices lost; see `rapport conflicts`.",
+            status.conflicts
+        );
+    }
     Ok(())
 }

@@ -159,6 +159,12 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         server: Option<String>,
     },
+    /// Edits of an important field (name, owner, deal value or stage, note) made at once on
+    /// two devices: the one that lost is kept here for review
+    Conflicts {
+        #[command(subcommand)]
+        action: Option<ConflictsCmd>,
+    },
     /// Run the sync server (the same as the rapport-server binary; RAPPORT_LOG sets the log level)
     Server(ServerArgs),
     #[command(subcommand, hide = true)]
@@ -528,6 +534,22 @@ pub struct ServerArgs {
     /// Serve plain HTTP on a non-loopback address (only behind a proxy that terminates TLS)
     #[arg(long)]
     pub allow_plain_http: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConflictsCmd {
+    /// Settle one with a new edit, on every device once synced
+    #[command(group(clap::ArgGroup::new("choice").required(true)))]
+    Resolve {
+        /// The conflict's id, as `rapport conflicts` lists it
+        id: String,
+        /// Keep the value in effect now
+        #[arg(long, group = "choice")]
+        keep_current: bool,
+        /// Use the value that lost
+        #[arg(long, group = "choice")]
+        use_losing: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@
 
 mod account;
 mod args;
+mod conflicts;
 mod context;
 mod customer;
 mod deal;
@@ -111,6 +112,7 @@ async fn dispatch(ctx: &Context, store: &Store, command: Command) -> anyhow::Res
         Command::Doctor => store_cmds::doctor(ctx, store).await,
         Command::Account(cmd) => account::run(ctx, store, cmd).await,
         Command::Sync { server } => account::sync(ctx, store, server.as_deref()).await,
+        Command::Conflicts { action } => conflicts::run(ctx, store, action).await,
         Command::Server(_) => unreachable!("the server runs without a store"),
         Command::Debug(cmd) => store_cmds::debug(ctx, store, cmd).await,
     }

@@ -109,6 +109,7 @@ pub mod bindings {
         crate::sync::SyncDevice::export_all_to(dir)?;
         crate::sync::SyncInvite::export_all_to(dir)?;
         crate::sync::SyncOutcome::export_all_to(dir)?;
+        crate::sync::SyncConflict::export_all_to(dir)?;
         Ok(())
     }
 }

@@ -25,6 +25,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/0013_search_own.sql")),
     (14, include_str!("../migrations/0014_create_ops.sql")),
     (15, include_str!("../migrations/0015_sync_log.sql")),
+    (16, include_str!("../migrations/0016_sync_conflicts.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
-/// One row of `ops` or `remote_ops`.
+/// One row of `ops` or `remote_ops`. The `observed` column holds a remove's observed adds,
+/// or a set's `prev` (the writes it knowingly overwrote), as JSON op ids.
 type Row = (String, i64, String, String, String, String, String, String, Option<String>);
 
 const COLUMNS: &str = "device_id, seq, hlc, entity, entity_id, action, field, value, observed";
@@ -24,16 +25,17 @@ fn bad(what: &str, device: &str, seq: i64, detail: impl std::fmt::Display) -> Er
 fn to_op(row: Row) -> Result<Op> {
     let (device, seq, hlc, entity, entity_id, action, field, value, observed) = row;
     let value: Value = serde_json::from_str(&value).map_err(|e| bad("value", &device, seq, e))?;
+    let ids = |what| {
+        observed
+            .as_deref()
+            .map(serde_json::from_str::<Vec<OpId>>)
+            .transpose()
+            .map_err(|e| bad(what, &device, seq, e))
+    };
     let action = match action.as_str() {
-        "set" => OpAction::Set { field, value },
+        "set" => OpAction::Set { field, value, prev: ids("overwritten writes")? },
         "add" => OpAction::Add { field, element: value },
-        "remove" => {
-            let observed = observed
-                .map(|o| serde_json::from_str::<Vec<OpId>>(&o))
-                .transpose()
-                .map_err(|e| bad("observed adds", &device, seq, e))?;
-            OpAction::Remove { field, element: value, observed }
-        }
+        "remove" => OpAction::Remove { field, element: value, observed: ids("observed adds")? },
         "create" => match value {
             Value::Object(fields) => OpAction::Create { fields },
             other => return Err(bad("create fields", &device, seq, other)),
@@ -51,12 +53,16 @@ fn to_op(row: Row) -> Result<Op> {
     })
 }
 
-/// How an action is kept in a log row: (action, value as JSON, a remove's observed adds
-/// as JSON). The inverse of [`to_op`].
+/// How an action is kept in a log row: (action, value as JSON, a remove's observed adds or
+/// a set's `prev` as JSON). The inverse of [`to_op`].
 pub(crate) fn columns(action: &OpAction) -> (&'static str, String, Option<String>) {
     // JSON values, maps of them and op ids always serialize.
     match action {
-        OpAction::Set { value, .. } => ("set", value.to_string(), None),
+        OpAction::Set { value, prev, .. } => (
+            "set",
+            value.to_string(),
+            prev.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default()),
+        ),
         OpAction::Add { element, .. } => ("add", element.to_string(), None),
         OpAction::Remove { element, observed, .. } => (
             "remove",
@@ -95,6 +101,37 @@ pub(crate) async fn of_records(conn: &mut SqliteConnection, ids: &[Uuid]) -> Res
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(to_op).collect()
+}
+
+/// Every `set` known of one register of one record (ours and other devices'): what its
+/// heads are found among.
+pub(crate) async fn sets_of(conn: &mut SqliteConnection, id: Uuid, field: &str) -> Result<Vec<Op>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM ops WHERE entity_id = ?1 AND field = ?2 AND action = 'set'
+         UNION ALL SELECT {COLUMNS} FROM remote_ops
+            WHERE entity_id = ?1 AND field = ?2 AND action = 'set'"
+    ))
+    .bind(id.to_string())
+    .bind(field)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(to_op).collect()
+}
+
+/// One op by its id, from our log or other devices'; None if it is not (or no longer) here.
+pub(crate) async fn by_id(conn: &mut SqliteConnection, own: Uuid, id: OpId) -> Result<Option<Op>> {
+    let seq = i64::try_from(id.seq).unwrap_or(i64::MAX);
+    let sql = if id.device == own {
+        format!("SELECT {COLUMNS} FROM ops WHERE seq = ?2 AND device_id = ?1")
+    } else {
+        format!("SELECT {COLUMNS} FROM remote_ops WHERE device_id = ?1 AND seq = ?2")
+    };
+    let row: Option<Row> = sqlx::query_as(&sql)
+        .bind(id.device.to_string())
+        .bind(seq)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(to_op).transpose()
 }
 
 /// What one record is after every op known of it.

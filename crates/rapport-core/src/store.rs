@@ -396,7 +396,13 @@ impl Change<'_> {
         &mut self.tx
     }
 
-    pub async fn op(&mut self, entity: EntityKind, id: Uuid, action: OpAction) -> Result<()> {
+    /// Records one op. A set names what it knowingly overwrites (the field's values written
+    /// by other devices that this one holds), so only an edit never seen can lose to it
+    /// unnoticed: that one is kept for review (`sync::conflicts`).
+    pub async fn op(&mut self, entity: EntityKind, id: Uuid, mut action: OpAction) -> Result<()> {
+        if let OpAction::Set { field, prev, .. } = &mut action {
+            *prev = Some(crate::sync::conflicts::before_set(self, id, field).await?);
+        }
         let op = self.pending_op(entity, id, action);
         self.write_ops(std::slice::from_ref(&op)).await
     }
@@ -478,7 +484,7 @@ impl Change<'_> {
         value: impl Serialize,
     ) -> Result<()> {
         let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
-        self.op(entity, id, OpAction::Set { field: field.into(), value }).await
+        self.op(entity, id, OpAction::Set { field: field.into(), value, prev: None }).await
     }
 
     /// This device's id, as its op rows hold it.

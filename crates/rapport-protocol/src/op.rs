@@ -11,7 +11,7 @@ use crate::Hlc;
 pub type DeviceId = Uuid;
 
 /// Which kind of record an op targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Customer,
@@ -42,9 +42,16 @@ impl EntityKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum OpAction {
+    /// A register's new value. `prev` names the writes of it by other devices that the
+    /// writer had seen and knowingly overwrites (its own earlier writes always are), so a
+    /// write it had not seen, and that loses, is a conflict kept for review
+    /// ([`crate::rules::conflicts`]). Without `prev` (written before this was recorded)
+    /// it is an ordinary last-writer-wins write that takes part in no conflict.
     Set {
         field: String,
         value: serde_json::Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prev: Option<Vec<OpId>>,
     },
     Add {
         field: String,
@@ -87,6 +94,15 @@ impl OpAction {
             | OpAction::Add { field, .. }
             | OpAction::Remove { field, .. } => field,
             OpAction::Create { .. } => ALL_FIELDS,
+        }
+    }
+
+    /// The writes a `set` knowingly overwrites (`None` for other actions, and for a set
+    /// written before they were recorded).
+    pub fn prev(&self) -> Option<&[OpId]> {
+        match self {
+            OpAction::Set { prev, .. } => prev.as_deref(),
+            _ => None,
         }
     }
 

@@ -13,6 +13,7 @@ export function syncView(
       team_id: "0190b3c0-0000-7000-8000-0000000000aa",
       signed_in: true,
       outbox: 0,
+      conflicts: 0,
       cursor: 12,
       last_sync_at: "2026-11-22T10:00:00Z",
       last_error: null,

@@ -209,3 +209,55 @@ fn a_sync_killed_at_any_moment_resumes_without_loss_or_duplicates() {
         assert_eq!(json(&["doctor"])["outbox_ops"], 0);
     }
 }
+
+#[test]
+fn a_rename_that_lost_is_listed_on_both_devices_and_resolved_once_for_both() {
+    let server = ServerProcess::start();
+    let (owner, owner_json) = device();
+    let (rep, rep_json) = device();
+    let url = server.url.as_str();
+    let register = ["account", "register", "--server", url, "--email", "owner@example.com"];
+    let args = [&register[..], &["--password-stdin", "--team", "Acme"]];
+    with_password(&owner, &args.concat(), PASSWORD).success();
+    let code = owner_json(&["account", "invite"])["code"].as_str().unwrap().to_string();
+    let join = ["account", "register", "--server", url, "--email", "rep@example.com"];
+    with_password(&rep, &[&join[..], &["--password-stdin", "--invite", &code]].concat(), PASSWORD)
+        .success();
+    owner_json(&["customer", "add", "--name", "Ada Lovelace", "--email", "ada@example.com"]);
+    owner_json(&["sync"]);
+    rep_json(&["sync"]);
+
+    // Both rename Ada before either syncs.
+    owner_json(&["customer", "edit", "ada@example.com", "--set", "name=Ada King"]);
+    rep_json(&["customer", "edit", "ada@example.com", "--set", "name=Countess of Lovelace"]);
+    owner_json(&["sync"]);
+    assert_eq!(rep_json(&["sync"])["status"]["conflicts"], 1);
+    let out = owner.run(&["--now", NOW, "sync"]).success();
+    assert!(out.stdout.contains("rapport conflicts"), "{}", out.stdout);
+
+    let (on_owner, on_rep) = (owner_json(&["conflicts"]), rep_json(&["conflicts"]));
+    let [c] = on_owner.as_array().unwrap().as_slice() else { panic!("{on_owner}") };
+    assert_eq!(on_rep.as_array().unwrap().len(), 1, "{on_rep}");
+    assert_eq!((&on_rep[0]["id"], &on_rep[0]["losing"]), (&c["id"], &c["losing"]));
+    assert_eq!(c["field_label"], "name");
+    let names = [c["current"].as_str().unwrap(), c["losing"].as_str().unwrap()];
+    assert!(names.contains(&"Ada King") && names.contains(&"Countess of Lovelace"), "{c}");
+    let table = owner.run(&["conflicts"]).success().stdout;
+    assert!(table.contains(c["id"].as_str().unwrap()) && table.contains(names[1]), "{table}");
+
+    // Resolving needs a choice; an unknown id is not found, by name.
+    let id = c["id"].as_str().unwrap();
+    owner.run(&["conflicts", "resolve", id]).fails_with(2);
+    let out = owner.run(&["--json", "conflicts", "resolve", "nobody:1", "--use-losing"]);
+    let out = out.fails_with(1);
+    assert_eq!(out.error()["code"], "not_found", "{}", out.stderr);
+    assert!(out.error()["message"].as_str().unwrap().contains("nobody:1"), "{}", out.stderr);
+    owner_json(&["conflicts", "resolve", id, "--use-losing"]);
+    owner_json(&["sync"]);
+    rep_json(&["sync"]);
+    for json in [&owner_json, &rep_json] {
+        assert_eq!(json(&["conflicts"]), serde_json::json!([]));
+        let ada = json(&["customer", "show", "ada@example.com"]);
+        assert_eq!(ada["customer"]["display_name"], names[1]);
+    }
+}

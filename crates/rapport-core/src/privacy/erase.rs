@@ -44,6 +44,13 @@ pub const REDACTED_FIELD: &str = "redacted";
 /// (e.g. `("customer_photos", "DELETE FROM customer_photos WHERE customer_id = ?1")`).
 /// Order matters only for foreign keys: children before parents.
 const PERSONAL_ROWS: &[(&str, &str)] = &[
+    // Conflicts kept for review on the person or their records (before those go).
+    (
+        "sync_conflicts",
+        "DELETE FROM sync_conflicts WHERE record_id = ?1
+            OR record_id IN (SELECT id FROM deals WHERE customer_id = ?1)
+            OR record_id IN (SELECT id FROM interactions WHERE customer_id = ?1)",
+    ),
     // Shown-notification keys name the customer, or a follow-up of theirs, and a date's
     // label (so this goes before the follow-ups it reads).
     (

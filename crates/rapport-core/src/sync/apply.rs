@@ -36,6 +36,9 @@ impl Store {
         let mut report = ApplyReport::default();
         let mut touched: Vec<(EntityKind, Uuid)> = Vec::new();
         let mut seen = HashSet::new();
+        // Records whose conflicts may have changed (see `conflicts::matters`).
+        let mut contested: Vec<(EntityKind, Uuid)> = Vec::new();
+        let mut contested_seen = HashSet::new();
         let fresh = insert_new(&mut ch, ops, &own).await?;
         report.known = ops.len() as u64 - fresh.len() as u64;
         for op in fresh {
@@ -43,6 +46,9 @@ impl Store {
             ch.observe(op.hlc);
             if seen.insert((op.entity, op.entity_id)) {
                 touched.push((op.entity, op.entity_id));
+            }
+            if super::conflicts::matters(op) && contested_seen.insert((op.entity, op.entity_id)) {
+                contested.push((op.entity, op.entity_id));
             }
         }
         // A person may arrive before their company, or a merged record before its
@@ -77,8 +83,15 @@ impl Store {
                 }
             };
             report.rebuilt += u64::from(rebuilt);
+            if !rebuilt {
+                // Not here (yet, or erased): nothing of it is listed.
+                contested.retain(|c| *c != (entity, id));
+            }
         }
         super::interaction::recompute_last_contacted(&mut ch, &contacted).await?;
+        for (entity, id) in contested {
+            super::conflicts::refresh(&mut ch, entity, id).await?;
+        }
         if stages {
             super::stage::settle_names(&mut ch).await?;
         }

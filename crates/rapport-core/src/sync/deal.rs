@@ -74,7 +74,7 @@ pub(super) async fn rebuild(ch: &mut Change<'_>, id: Uuid) -> Result<bool> {
 /// The stage an op puts the deal in, if it writes the stage.
 fn stage_of(op: &Op) -> Option<&str> {
     match &op.action {
-        OpAction::Set { field, value } if field == "stage_id" => value.as_str(),
+        OpAction::Set { field, value, .. } if field == "stage_id" => value.as_str(),
         OpAction::Create { fields } => fields.get("stage_id").and_then(Value::as_str),
         _ => None,
     }

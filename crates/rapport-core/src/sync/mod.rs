@@ -5,6 +5,7 @@
 
 mod apply;
 mod bulk;
+pub(crate) mod conflicts;
 mod customer;
 mod deal;
 mod followup;
@@ -16,6 +17,7 @@ mod table;
 mod view;
 
 pub use apply::ApplyReport;
+pub use conflicts::SyncConflict;
 pub use state::{SyncAccount, SyncStatus};
 pub use view::{SyncDevice, SyncInvite, SyncOutcome, SyncView};
 

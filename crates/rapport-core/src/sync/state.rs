@@ -28,6 +28,9 @@ pub struct SyncStatus {
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Why the last sync failed, in words; None after a sync that worked.
     pub last_error: Option<String>,
+    /// How many concurrent edits that lost are kept for review (`sync_conflicts`).
+    #[ts(type = "number")]
+    pub conflicts: u64,
 }
 
 /// What the client needs to talk to the server.
@@ -62,6 +65,7 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         let outbox = u64::try_from(outbox).unwrap_or(0);
+        let conflicts = self.sync_conflict_count().await?;
         let Some(row) = row else {
             return Ok(SyncStatus {
                 server_url: None,
@@ -72,6 +76,7 @@ impl Store {
                 cursor: 0,
                 last_sync_at: None,
                 last_error: None,
+                conflicts,
             });
         };
         Ok(SyncStatus {
@@ -83,6 +88,7 @@ impl Store {
             cursor: u64::try_from(row.get::<i64, _>("cursor")).unwrap_or(0),
             last_sync_at: crate::text::parse_time(row.get("last_sync_at"))?,
             last_error: row.get("last_error"),
+            conflicts,
         })
     }
 

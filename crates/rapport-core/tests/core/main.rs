@@ -1,6 +1,7 @@
 //! Integration tests of rapport-core against real SQLCipher stores on disk.
 
 mod bindings;
+mod conflicts;
 mod customer_detail;
 mod customer_list;
 mod demo;

@@ -273,16 +273,20 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     add(&store, "Ada Old").await;
     let backup = dir.path().join("old.db");
     store.backup(&backup).await.unwrap();
-    // Make it what a backup from one schema back looks like: no log of other devices' ops,
-    // no sync account, and an outbox without the removes' observed adds (migration 15).
-    let older = rapport_core::SCHEMA_VERSION - 1;
+    // Make it what a backup from two schemas back looks like: no log of other devices' ops,
+    // no sync account, and an outbox without the removes' observed adds (migration 15),
+    // no conflict list (16).
+    let older = rapport_core::SCHEMA_VERSION - 2;
     let ops_before: i64 =
         sqlx::query_scalar("SELECT count(*) FROM ops").fetch_one(store.pool()).await.unwrap();
     assert!(ops_before > 0);
     let mut c = keyed(&backup, &raw_key(dir.path())).await;
-    for sql in
-        ["DROP TABLE remote_ops", "DROP TABLE sync_state", "ALTER TABLE ops DROP COLUMN observed"]
-    {
+    for sql in [
+        "DROP TABLE remote_ops",
+        "DROP TABLE sync_state",
+        "ALTER TABLE ops DROP COLUMN observed",
+        "DROP TABLE sync_conflicts",
+    ] {
         sqlx::query(sql).execute(&mut c).await.unwrap();
     }
     sqlx::query(&format!("PRAGMA user_version = {older}")).execute(&mut c).await.unwrap();
@@ -308,6 +312,7 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     .await
     .unwrap();
     assert_eq!(seen, 2);
+    assert_eq!(restored.sync_status().await.unwrap().conflicts, 0);
     assert_eq!(backups_named(dir.path(), &format!("pre-migration-v{older}-")).len(), 1);
     restored.close().await;
 }

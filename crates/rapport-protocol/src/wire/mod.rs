@@ -42,6 +42,11 @@ pub struct Envelope {
     /// Whether the op adds or removes set elements (tags); compaction keeps such ops, as it
     /// can't see which element they name.
     pub touches_set: bool,
+    /// A `set`'s `prev` ([`OpAction::Set`]): the ops it knowingly overwrites. Op ids only (no
+    /// values), so the server can keep every write nothing supersedes in a snapshot: those
+    /// are the values a conflict may need ([`crate::rules::conflicts`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<Vec<OpId>>,
     /// The op's [`OpAction`] as JSON bytes; base64 on the wire. Opaque to the server.
     #[serde(with = "base64_bytes")]
     pub payload: Vec<u8>,
@@ -65,6 +70,7 @@ impl Envelope {
             entity_id: op.entity_id,
             registers: registers.into_iter().map(str::to_string).collect(),
             touches_set,
+            prev: op.action.prev().map(<[OpId]>::to_vec),
             // An OpAction always serializes (string keys, JSON values).
             payload: serde_json::to_vec(&op.action).unwrap_or_default(),
         }
@@ -116,6 +122,9 @@ impl Stamped for Envelope {
     }
     fn touches_set(&self) -> bool {
         self.touches_set
+    }
+    fn prev(&self) -> Option<&[OpId]> {
+        self.prev.as_deref()
     }
 }
 
@@ -239,6 +248,32 @@ mod tests {
     }
 
     #[test]
+    fn an_envelope_shows_what_a_set_overwrote_and_an_old_set_shows_nothing() {
+        let seen = OpId { device: Uuid::from_u128(3), seq: 8 };
+        let mut op = Op {
+            device: Uuid::from_u128(1),
+            seq: 5,
+            hlc: Hlc { millis: 9, counter: 0 },
+            entity: EntityKind::Customer,
+            entity_id: Uuid::from_u128(2),
+            action: OpAction::Set {
+                field: "display_name".into(),
+                value: "Ada".into(),
+                prev: Some(vec![seen]),
+            },
+        };
+        let envelope = Envelope::seal(&op);
+        assert_eq!(envelope.prev, Some(vec![seen]));
+        let wire = serde_json::to_value(&envelope).unwrap();
+        assert_eq!(wire["prev"][0]["seq"], 8);
+        assert_eq!(serde_json::from_value::<Envelope>(wire).unwrap().open().unwrap(), op);
+        op.action = OpAction::Set { field: "display_name".into(), value: "Ada".into(), prev: None };
+        let wire = serde_json::to_value(Envelope::seal(&op)).unwrap();
+        assert!(wire.get("prev").is_none(), "{wire}");
+        assert!(!String::from_utf8(Envelope::seal(&op).payload).unwrap().contains("prev"));
+    }
+
+    #[test]
     fn a_payload_that_is_not_an_action_names_the_op() {
         let mut envelope = Envelope::seal(&Op {
             device: Uuid::nil(),
@@ -246,7 +281,7 @@ mod tests {
             hlc: Hlc::default(),
             entity: EntityKind::Deal,
             entity_id: Uuid::nil(),
-            action: OpAction::Set { field: "stage".into(), value: "won".into() },
+            action: OpAction::Set { field: "stage".into(), value: "won".into(), prev: None },
         });
         envelope.payload = b"{\"action\":\"explode\"}".to_vec();
         let err = envelope.open().unwrap_err().to_string();

@@ -207,9 +207,9 @@ pub trait Storage: Send + Sync {
     async fn head(&self, team_id: Uuid) -> Result<u64, StorageError>;
 
     /// The team's ops with `after < server_seq <= upto` that compaction keeps (see
-    /// [`sql`]): every op touching a set, every op with no register, and every op that is
+    /// [`sql`]): every op touching a set, every op with no register, every op that is
     /// the latest writer (by clock, then device, among all the team's ops) of one of its
-    /// registers.
+    /// registers, and every head (a set with `prev` that nothing supersedes).
     async fn snapshot(
         &self,
         team_id: Uuid,
@@ -244,6 +244,7 @@ struct OpRow {
     registers: String,
     touches_set: bool,
     payload: Vec<u8>,
+    prev: Option<String>,
 }
 
 fn uuid(bytes: &[u8]) -> Result<Uuid, StorageError> {
@@ -269,6 +270,11 @@ impl OpRow {
                 entity_id: uuid(&self.entity_id)?,
                 registers,
                 touches_set: self.touches_set,
+                prev: self
+                    .prev
+                    .map(|p| serde_json::from_str(&p))
+                    .transpose()
+                    .map_err(|e| StorageError::Corrupt(format!("op prev: {e}")))?,
                 payload: self.payload,
             },
         })

@@ -13,6 +13,11 @@
 //! writer came after `upto`, the device gets it by pulling from `upto`, so snapshot ∪ pull
 //! materializes the same records as all ops. Ops with no register and no set (a create
 //! with no fields) are kept: they still bring their record into being.
+//!
+//! A snapshot also keeps every **head** (`rules::compact` does): a set with `prev` that no
+//! pushed op supersedes, the value a conflict may need. At push, the ops named in `prev`
+//! go to `superseded_ops`, and `own_writers` keeps each device's greatest seq per record
+//! and register (its earlier writes of it were overwritten knowingly).
 
 /// Implements [`super::Storage`] for `$name`, a struct with a `pool: sqlx::Pool<$db>`.
 macro_rules! sql_storage {
@@ -449,7 +454,8 @@ macro_rules! sql_storage {
                 .await?;
                 let first_new = server_seq;
                 let mut expected = held as u64 + 1;
-                let mut fresh: Vec<(i64, &rapport_protocol::wire::Envelope, String)> = Vec::new();
+                type Fresh<'a> = (i64, &'a rapport_protocol::wire::Envelope, String, Option<String>);
+                let mut fresh: Vec<Fresh<'_>> = Vec::new();
                 for op in ops {
                     if op.seq < expected {
                         continue; // held already (a retried push)
@@ -460,7 +466,13 @@ macro_rules! sql_storage {
                     server_seq += 1;
                     let registers = serde_json::to_string(&op.registers)
                         .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                    fresh.push((server_seq, op, registers));
+                    let prev = op
+                        .prev
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                    fresh.push((server_seq, op, registers, prev));
                     expected += 1;
                 }
                 // Multi-row statements: a push of 1000 ops is a few round trips, not
@@ -468,9 +480,9 @@ macro_rules! sql_storage {
                 for chunk in fresh.chunks($crate::storage::sql::CHUNK) {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO ops (team_id, server_seq, device_id, seq, hlc_millis, \
-                         hlc_counter, entity, entity_id, registers, touches_set, payload) ",
+                         hlc_counter, entity, entity_id, registers, touches_set, payload, prev) ",
                     );
-                    insert.push_values(chunk, |mut row, (server_seq, op, registers)| {
+                    insert.push_values(chunk, |mut row, (server_seq, op, registers, prev)| {
                         row.push_bind(team)
                             .push_bind(*server_seq)
                             .push_bind(device)
@@ -481,7 +493,8 @@ macro_rules! sql_storage {
                             .push_bind(op.entity_id.as_bytes().as_slice())
                             .push_bind(registers.as_str())
                             .push_bind(op.touches_set)
-                            .push_bind(op.payload.as_slice());
+                            .push_bind(op.payload.as_slice())
+                            .push_bind(prev.as_deref());
                     });
                     insert.build().execute(&mut *tx).await?;
                 }
@@ -492,7 +505,15 @@ macro_rules! sql_storage {
                     (&str, &[u8], &str),
                     rapport_protocol::Hlc,
                 > = std::collections::BTreeMap::new();
-                for (server_seq, op, _) in &fresh {
+                // This device's greatest seq per register, and the ops sets named.
+                let mut own: std::collections::BTreeMap<(&str, &[u8], &str), i64> =
+                    std::collections::BTreeMap::new();
+                let mut named: std::collections::BTreeSet<(&[u8], i64)> =
+                    std::collections::BTreeSet::new();
+                for (server_seq, op, _, _) in &fresh {
+                    for id in op.prev.iter().flatten() {
+                        named.insert((id.device.as_bytes().as_slice(), int(id.seq)));
+                    }
                     let mut fields: Vec<&str> = op.registers.iter().map(String::as_str).collect();
                     fields.sort_unstable();
                     fields.dedup();
@@ -501,6 +522,8 @@ macro_rules! sql_storage {
                         let key = (op.entity.as_str(), op.entity_id.as_bytes().as_slice(), field);
                         let at = latest.entry(key).or_insert(op.hlc);
                         *at = (*at).max(op.hlc);
+                        let seq = own.entry(key).or_insert(int(op.seq));
+                        *seq = (*seq).max(int(op.seq));
                     }
                 }
                 for chunk in keys.chunks($crate::storage::sql::CHUNK) {
@@ -540,6 +563,37 @@ macro_rules! sql_storage {
                     );
                     upsert.build().execute(&mut *tx).await?;
                 }
+                let named: Vec<_> = named.into_iter().collect();
+                for chunk in named.chunks($crate::storage::sql::CHUNK) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO superseded_ops (team_id, device_id, seq) ",
+                    );
+                    insert.push_values(chunk, |mut row, (device, seq)| {
+                        row.push_bind(team).push_bind(*device).push_bind(*seq);
+                    });
+                    insert.push(" ON CONFLICT DO NOTHING");
+                    insert.build().execute(&mut *tx).await?;
+                }
+                let own: Vec<_> = own.into_iter().collect();
+                for chunk in own.chunks($crate::storage::sql::CHUNK) {
+                    let mut upsert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO own_writers (team_id, entity, entity_id, field, device_id, \
+                         seq) ",
+                    );
+                    upsert.push_values(chunk, |mut row, ((entity, entity_id, field), seq)| {
+                        row.push_bind(team)
+                            .push_bind(*entity)
+                            .push_bind(*entity_id)
+                            .push_bind(*field)
+                            .push_bind(device)
+                            .push_bind(*seq);
+                    });
+                    upsert.push(
+                        " ON CONFLICT (team_id, entity, entity_id, field, device_id) DO UPDATE \
+                         SET seq = excluded.seq WHERE excluded.seq > own_writers.seq",
+                    );
+                    upsert.build().execute(&mut *tx).await?;
+                }
                 let stored = fresh.len() as u64;
                 let mut forgot = false;
                 if stored > 0 {
@@ -571,7 +625,7 @@ macro_rules! sql_storage {
                 use $crate::storage::{int, OpRow};
                 let rows: Vec<OpRow> = sqlx::query_as(
                     "SELECT server_seq, device_id, seq, hlc_millis, hlc_counter, entity, \
-                     entity_id, registers, touches_set, payload FROM ops \
+                     entity_id, registers, touches_set, payload, prev FROM ops \
                      WHERE team_id = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3",
                 )
                 .bind(team_id.as_bytes().as_slice())
@@ -603,7 +657,8 @@ macro_rules! sql_storage {
                 use $crate::storage::{int, OpRow};
                 let rows: Vec<OpRow> = sqlx::query_as(
                     "SELECT o.server_seq, o.device_id, o.seq, o.hlc_millis, o.hlc_counter, \
-                     o.entity, o.entity_id, o.registers, o.touches_set, o.payload FROM ops o \
+                     o.entity, o.entity_id, o.registers, o.touches_set, o.payload, o.prev \
+                     FROM ops o \
                      WHERE o.team_id = $1 AND o.server_seq > $2 AND o.server_seq <= $3 \
                      AND (o.touches_set \
                        OR NOT EXISTS (SELECT 1 FROM op_registers r \
@@ -613,7 +668,17 @@ macro_rules! sql_storage {
                          AND l.entity_id = o.entity_id AND l.field = r.field \
                          WHERE r.team_id = o.team_id AND r.server_seq = o.server_seq \
                          AND l.hlc_millis = o.hlc_millis AND l.hlc_counter = o.hlc_counter \
-                         AND l.device_id = o.device_id)) \
+                         AND l.device_id = o.device_id) \
+                       OR (o.prev IS NOT NULL \
+                         AND NOT EXISTS (SELECT 1 FROM superseded_ops s \
+                           WHERE s.team_id = o.team_id AND s.device_id = o.device_id \
+                           AND s.seq = o.seq) \
+                         AND NOT EXISTS (SELECT 1 FROM op_registers r JOIN own_writers w \
+                           ON w.team_id = r.team_id AND w.entity = o.entity \
+                           AND w.entity_id = o.entity_id AND w.field = r.field \
+                           AND w.device_id = o.device_id \
+                           WHERE r.team_id = o.team_id AND r.server_seq = o.server_seq \
+                           AND w.seq > o.seq))) \
                      ORDER BY o.server_seq LIMIT $4",
                 )
                 .bind(team_id.as_bytes().as_slice())
@@ -630,6 +695,6 @@ macro_rules! sql_storage {
 
 pub(crate) use sql_storage;
 
-/// Rows per multi-row statement: 11 parameters each stays far below both databases'
+/// Rows per multi-row statement: 12 parameters each stays far below both databases'
 /// limits on bound parameters.
 pub(crate) const CHUNK: usize = 200;

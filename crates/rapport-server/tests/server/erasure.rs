@@ -28,7 +28,7 @@ fn op(device: Uuid, seq: u64, entity: EntityKind, id: u128, action: OpAction) ->
 }
 
 fn set(field: &str, value: serde_json::Value) -> OpAction {
-    OpAction::Set { field: field.into(), value }
+    OpAction::Set { field: field.into(), value, prev: None }
 }
 
 fn create(fields: serde_json::Value) -> OpAction {

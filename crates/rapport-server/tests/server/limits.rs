@@ -131,7 +131,7 @@ both!(an_op_too_far_ahead_of_the_server_clock_is_refused);
 async fn an_op_too_far_ahead_of_the_server_clock_is_refused(db: Db) {
     let server = Server::start(db).await;
     let c = server.owner("ada@x.org").await;
-    let set = || OpAction::Set { field: "name".into(), value: "Ada".into() };
+    let set = || OpAction::Set { field: "name".into(), value: "Ada".into(), prev: None };
     let ahead = envelope(c.device, 1, NOW_MS + MAX_DRIFT_MS + 90_000, 1, set());
     let r = c.push(&[ahead]).await;
     assert_eq!((r.status, r.code()), (422, "clock_ahead"), "{r:?}");

@@ -1,65 +1,96 @@
 //! A new device bootstraps from a compacted snapshot up to `upto`, then pulls from `upto`:
-//! that must give the same records as every op, while other devices keep pushing.
+//! that must give the same records, and the same conflicts, as every op, while other
+//! devices keep pushing.
 
 use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rapport_protocol::rules::{compact, materialize};
+use rapport_protocol::rules::{compact, conflicts, materialize};
 use rapport_protocol::wire::{Envelope, Pulled, SnapshotResponse};
-use rapport_protocol::{EntityKind, Hlc, Op, OpAction};
+use rapport_protocol::{EntityKind, Hlc, Op, OpAction, OpId};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::both;
 use crate::support::{Client, Db, Server, NOW_MS, PASSWORD};
 
-const FIELDS: [&str; 3] = ["name", "stage", "notes"];
+/// Two registers that list conflicts and one that doesn't.
+const FIELDS: [&str; 3] = ["display_name", "owner", "notes"];
 
-/// Random ops for `device`: sets, tag adds and removes, and creates (some with tags, some
-/// with no field at all) on three records, clocks close enough to tie across devices.
-fn random_ops(rng: &mut StdRng, device: Uuid, n: u64) -> Vec<Envelope> {
-    (1..=n)
-        .map(|seq| {
-            let millis = NOW_MS - 100_000 + rng.gen_range(0..40);
-            let tag = Value::from(["a", "b", "c"][rng.gen_range(0..3)]);
-            let action = match rng.gen_range(0..6) {
-                0..=2 => OpAction::Set {
-                    field: FIELDS[rng.gen_range(0..3)].into(),
+/// Random ops for `devices`, `n` each: sets (naming some earlier sets of their register,
+/// or, sometimes, nothing: a set from before `prev`), tag adds and removes, and creates
+/// (some with tags, some with no field at all) on three records, clocks close enough to
+/// tie across devices. Made in one interleaved sequence with causal clocks, as devices
+/// make them: a device's clock runs forward, and a set is later than what it names.
+fn random_ops(rng: &mut StdRng, devices: &[Uuid], n: &[u64]) -> Vec<Vec<Envelope>> {
+    let mut ops: Vec<Vec<Envelope>> = vec![Vec::new(); devices.len()];
+    let mut clock = vec![0u64; devices.len()];
+    let mut sets: HashMap<(u128, usize), Vec<(OpId, u64)>> = HashMap::new();
+    loop {
+        let pending: Vec<usize> =
+            (0..devices.len()).filter(|&d| (ops[d].len() as u64) < n[d]).collect();
+        if pending.is_empty() {
+            return ops;
+        }
+        let d = pending[rng.gen_range(0..pending.len())];
+        let (device, seq) = (devices[d], ops[d].len() as u64 + 1);
+        let record = 100 + rng.gen_range(0..3u128);
+        let mut millis = (NOW_MS - 100_000 + rng.gen_range(0..40)).max(clock[d]);
+        let tag = Value::from(["a", "b", "c"][rng.gen_range(0..3)]);
+        let action = match rng.gen_range(0..6) {
+            f @ 0..=2 => {
+                let earlier = sets.entry((record, f)).or_default();
+                let prev = (rng.gen_range(0..8) != 0).then(|| {
+                    let picked: Vec<OpId> = earlier
+                        .iter()
+                        .filter(|_| rng.gen_bool(0.5))
+                        .map(|(id, at)| {
+                            millis = millis.max(at + 1);
+                            *id
+                        })
+                        .collect();
+                    picked
+                });
+                earlier.push((OpId { device, seq }, millis));
+                OpAction::Set {
+                    field: FIELDS[f].into(),
                     value: format!("v{seq}.{}", rng.gen_range(0..3)).into(),
-                },
-                3 => OpAction::Add { field: "tags".into(), element: tag },
-                // Through JSON: a remove written before sync (naming no observed adds),
-                // whatever fields later protocol versions add.
-                4 => serde_json::from_value(
-                    json!({"action": "remove", "field": "tags", "element": tag}),
-                )
-                .unwrap(),
-                _ => {
-                    let mask: u8 = rng.gen_range(0..16);
-                    let mut fields = serde_json::Map::new();
-                    for (i, f) in FIELDS.iter().enumerate() {
-                        if mask & (1 << i) != 0 {
-                            fields.insert((*f).into(), format!("c{seq}").into());
-                        }
-                    }
-                    if mask & 8 != 0 {
-                        fields.insert("tags".into(), json!([tag]));
-                    }
-                    OpAction::Create { fields }
+                    prev,
                 }
-            };
-            Envelope::seal(&Op {
-                device,
-                seq,
-                // The counter is the seq, so no two ops of a device share a stamp.
-                hlc: Hlc { millis, counter: seq as u32 },
-                entity: EntityKind::Customer,
-                entity_id: Uuid::from_u128(100 + rng.gen_range(0..3)),
-                action,
-            })
-        })
-        .collect()
+            }
+            3 => OpAction::Add { field: "tags".into(), element: tag },
+            // Through JSON: a remove written before sync (naming no observed adds),
+            // whatever fields later protocol versions add.
+            4 => {
+                serde_json::from_value(json!({"action": "remove", "field": "tags", "element": tag}))
+                    .unwrap()
+            }
+            _ => {
+                let mask: u8 = rng.gen_range(0..16);
+                let mut fields = serde_json::Map::new();
+                for (i, f) in FIELDS.iter().enumerate() {
+                    if mask & (1 << i) != 0 {
+                        fields.insert((*f).into(), format!("c{seq}").into());
+                    }
+                }
+                if mask & 8 != 0 {
+                    fields.insert("tags".into(), json!([tag]));
+                }
+                OpAction::Create { fields }
+            }
+        };
+        clock[d] = millis;
+        ops[d].push(Envelope::seal(&Op {
+            device,
+            seq,
+            // The counter is the seq, so no two ops of a device share a stamp.
+            hlc: Hlc { millis, counter: seq as u32 },
+            entity: EntityKind::Customer,
+            entity_id: Uuid::from_u128(record),
+            action,
+        }));
+    }
 }
 
 /// Devices with ops still to push, and how far each got.
@@ -141,6 +172,7 @@ async fn snapshot_then_pull_rebuilds_every_record(db: Db) {
     let server = Server::start(db).await;
     let owner = server.owner("ada@x.org").await;
     let mut dropped_somewhere = false;
+    let mut conflicts_somewhere = false;
     for seed in 0..4u64 {
         let mut rng = StdRng::seed_from_u64(seed);
         // A team per seed, three devices pushing.
@@ -150,13 +182,9 @@ async fn snapshot_then_pull_rebuilds_every_record(db: Db) {
             assert_eq!(c.sign_in(&format!("seed{seed}@x.org"), PASSWORD).await.status, 200);
             clients.push(c);
         }
-        let ops: Vec<Vec<Envelope>> = clients
-            .iter()
-            .map(|c| {
-                let n = rng.gen_range(10..35);
-                random_ops(&mut rng, c.device, n)
-            })
-            .collect();
+        let devices: Vec<Uuid> = clients.iter().map(|c| c.device).collect();
+        let n: Vec<u64> = devices.iter().map(|_| rng.gen_range(10..35)).collect();
+        let ops = random_ops(&mut rng, &devices, &n);
         let total: usize = ops.iter().map(Vec::len).sum();
         let mut pushers = Pushers { clients, ops, next: vec![0; 3] };
         while pushers.left() > total / 2 {
@@ -176,6 +204,10 @@ async fn snapshot_then_pull_rebuilds_every_record(db: Db) {
         let bootstrapped: Vec<&Envelope> =
             snapshot.iter().chain(&pulled).map(|p| &p.envelope).collect();
         assert_eq!(records(&bootstrapped), records(&all), "seed {seed}");
+        // And the same conflicts: every losing value a device may review is there.
+        let expected = conflicts(&all);
+        assert_eq!(conflicts(&bootstrapped), expected, "seed {seed}");
+        conflicts_somewhere |= !expected.is_empty();
 
         // With no pushes in between, the snapshot keeps exactly what rules::compact keeps.
         let stored = fresh.pull_all(0, 500).await;
@@ -191,6 +223,7 @@ async fn snapshot_then_pull_rebuilds_every_record(db: Db) {
         dropped_somewhere |= kept.len() < total;
     }
     assert!(dropped_somewhere, "compaction left nothing out: the test proves little");
+    assert!(conflicts_somewhere, "no conflict in any seed: the test proves little");
     // Other teams' snapshots are their own.
     let (theirs, upto) = snapshot_all(&owner, 50, None).await;
     assert!(theirs.is_empty() && upto == 0);

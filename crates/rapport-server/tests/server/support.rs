@@ -282,7 +282,8 @@ pub fn envelope(device: Uuid, seq: u64, millis: u64, entity: u128, action: OpAct
 pub fn names(device: Uuid, from: u64, n: u64) -> Vec<Envelope> {
     (from..from + n)
         .map(|seq| {
-            let action = OpAction::Set { field: "name".into(), value: format!("v{seq}").into() };
+            let action =
+                OpAction::Set { field: "name".into(), value: format!("v{seq}").into(), prev: None };
             envelope(device, seq, NOW_MS - 1_000_000 + seq, 1, action)
         })
         .collect()

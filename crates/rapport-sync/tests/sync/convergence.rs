@@ -1,7 +1,7 @@
 //! Randomized convergence: several devices edit the same customers offline and sync in
 //! random orders; on top, pages are pulled and applied out of order, twice, or partly (as
 //! a flaky network would deliver them). After everyone has synced, every device shows the
-//! same customers.
+//! same customers, and the same conflicts.
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom as _;
@@ -12,6 +12,7 @@ use rapport_protocol::Op;
 use rapport_sync::{sync, Client};
 use uuid::Uuid;
 
+use crate::conflicts::shown_conflicts;
 use crate::support::*;
 
 const TAGS: [&str; 4] = ["vip", "trade", "north", "lapsed"];
@@ -32,7 +33,8 @@ async fn random_edit(rng: &mut StdRng, store: &Store, step: usize) {
         return;
     };
     let edit = match rng.gen_range(0..10) {
-        0..=2 => ("title", format!("Title {step}")),
+        0..=1 => ("title", format!("Title {step}")),
+        2 => ("name", format!("Name {step}")),
         3..=4 => ("notes", format!("Note {step}")),
         5..=8 => {
             let tags: Vec<&str> = TAGS.iter().copied().filter(|_| rng.gen_bool(0.5)).collect();
@@ -106,8 +108,11 @@ async fn converge(seed: u64) {
     }
     let expected = customers(&stores[0]).await;
     assert!(!expected.is_empty(), "seed {seed}: nothing to compare");
+    let conflicts = shown_conflicts(&stores[0]).await;
     for (i, s) in stores.iter().enumerate().skip(1) {
         assert_eq!(customers(s).await, expected, "seed {seed}: device {i} differs from device 0");
+        let theirs = shown_conflicts(s).await;
+        assert_eq!(theirs, conflicts, "seed {seed}: device {i} lists other conflicts");
         assert_eq!(s.sync_status().await.unwrap().outbox, 0);
     }
 }

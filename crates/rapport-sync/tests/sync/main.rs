@@ -2,6 +2,7 @@
 //! encrypted stores: what two devices of one team see after syncing. `two_instances` needs
 //! PostgreSQL (`make test` provides it).
 
+mod conflicts;
 mod convergence;
 mod erasure;
 mod support;

@@ -23,4 +23,8 @@ cursor: number, last_sync_at: string | null,
 /**
  * Why the last sync failed, in words; None after a sync that worked.
  */
-last_error: string | null, };
+last_error: string | null, 
+/**
+ * How many concurrent edits that lost are kept for review (`sync_conflicts`).
+ */
+conflicts: number, };
