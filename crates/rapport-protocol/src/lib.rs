@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod hlc;
+pub mod merges;
 mod op;
 pub mod rules;
 pub mod wire;
