@@ -14,7 +14,8 @@
 
 use std::collections::BTreeMap;
 
-use rapport_protocol::EntityKind;
+use rapport_protocol::merges::{MergeSeen, MERGED_INTO, MERGE_SEEN};
+use rapport_protocol::{EntityKind, Op};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
@@ -248,6 +249,7 @@ impl Store {
         }
 
         let mut ch = self.change().await?;
+        let redirects = crate::sync::redirects::load(&mut ch).await?;
         let surv_row = raw_row(&mut ch, into).await?;
         let dup_row = raw_row(&mut ch, duplicate).await?;
         // The survivor's new values.
@@ -355,7 +357,20 @@ impl Store {
             .bind(duplicate.to_string())
             .execute(ch.conn())
             .await?;
-        ch.set(C, duplicate, "merged_into", into.to_string()).await?;
+        // What this merge had of the duplicate: its edits made elsewhere meanwhile are
+        // not in the survivor yet, and every device will count them towards it.
+        let seen = MergeSeen {
+            into,
+            ops: crate::oplog::of_record(ch.conn(), duplicate)
+                .await?
+                .iter()
+                .filter(|op| op.entity == C)
+                .map(Op::id)
+                .collect(),
+        };
+        ch.set(C, duplicate, MERGE_SEEN, &seen).await?;
+        ch.set(C, duplicate, MERGED_INTO, into.to_string()).await?;
+        crate::sync::redirects::settle(&mut ch, &redirects, &[duplicate, into]).await?;
 
         let undo = UndoData {
             columns: changes,
@@ -423,6 +438,7 @@ impl Store {
     /// deleted, or merged itself).
     pub async fn undo_merge(&self, merge_id: Uuid) -> Result<MergeRecord> {
         let mut ch = self.change().await?;
+        let redirects = crate::sync::redirects::load(&mut ch).await?;
         let row = sqlx::query(
             "SELECT survivor_id, duplicate_id, undo, undone_at FROM merges WHERE id = ?",
         )
@@ -470,7 +486,10 @@ impl Store {
             .bind(duplicate.to_string())
             .execute(ch.conn())
             .await?;
-        ch.set(C, duplicate, "merged_into", None::<String>).await?;
+        ch.set(C, duplicate, MERGED_INTO, None::<String>).await?;
+        // What follows the redirect comes back: entries logged elsewhere for the duplicate
+        // meanwhile, and the survivor without its late edits.
+        crate::sync::redirects::settle(&mut ch, &redirects, &[duplicate, survivor]).await?;
         // Derived: the survivor's last contact from the timeline it has now (entries
         // logged since count, moved-back ones not); its edit time goes back unless it
         // was edited since.

@@ -39,6 +39,9 @@ impl Store {
         // Records whose conflicts may have changed (see `conflicts::matters`).
         let mut contested: Vec<(EntityKind, Uuid)> = Vec::new();
         let mut contested_seen = HashSet::new();
+        // The redirects before this page: a merge, an undo or a late edit that arrives
+        // changes what follows them (see `redirects::settle`).
+        let redirects = super::redirects::load(&mut ch).await?;
         let fresh = insert_new(&mut ch, ops, &own).await?;
         report.known = ops.len() as u64 - fresh.len() as u64;
         for op in fresh {
@@ -68,7 +71,9 @@ impl Store {
         }
         for (entity, id) in touched {
             let rebuilt = match entity {
-                EntityKind::Customer => super::customer::rebuild(&mut ch, id).await?,
+                EntityKind::Customer => {
+                    super::customer::rebuild_with(&mut ch, id, &redirects, false).await?
+                }
                 EntityKind::Interaction => {
                     super::interaction::rebuild(&mut ch, id, &mut contacted).await?
                 }
@@ -88,6 +93,7 @@ impl Store {
                 contested.retain(|c| *c != (entity, id));
             }
         }
+        contacted.extend(super::redirects::settle(&mut ch, &redirects, &customers).await?);
         super::interaction::recompute_last_contacted(&mut ch, &contacted).await?;
         for (entity, id) in contested {
             super::conflicts::refresh(&mut ch, entity, id).await?;

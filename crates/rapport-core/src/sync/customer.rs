@@ -1,6 +1,7 @@
 //! A customer rebuilt from its ops: the row, its emails and phones, its tags. The search
 //! indexes follow through the tables' triggers, as they do for local edits.
 
+use rapport_protocol::merges::{Redirects, MERGED_INTO};
 use rapport_protocol::EntityKind;
 use serde_json::Value;
 use uuid::Uuid;
@@ -50,14 +51,34 @@ pub(super) const CUSTOMERS: Table = Table {
 /// Rebuilds one customer from every op known of it. False when its first values have not
 /// arrived yet (nothing is written until they do).
 pub(super) async fn rebuild(ch: &mut Change<'_>, id: Uuid) -> Result<bool> {
-    let (record, first) =
-        crate::oplog::record_and_birth(ch.conn(), EntityKind::Customer, id).await?;
+    let redirects = super::redirects::load(ch).await?;
+    rebuild_with(ch, id, &redirects, false).await
+}
+
+/// [`rebuild`] with the team's redirects known: a survivor takes its merged records' late
+/// edits, and a merged record is gone unless its redirect gives way to a loop. With
+/// `every_column`, columns no op wrote are cleared (a survivor losing a merged record's
+/// late edits: they may have been the only writes of a field).
+pub(crate) async fn rebuild_with(
+    ch: &mut Change<'_>,
+    id: Uuid,
+    redirects: &Redirects,
+    every_column: bool,
+) -> Result<bool> {
+    let ops = crate::oplog::of_record(ch.conn(), id).await?;
+    let first = ops.iter().filter(|op| op.entity == EntityKind::Customer).map(|op| op.hlc).min();
+    let late = super::redirects::late_ops(ch, id, redirects).await?;
+    let record = super::redirects::with_late(&ops, &late, id);
     if super::erased_person(ch, id, &record).await? {
         return Ok(false);
     }
     let r = &record.registers;
-    let deleted = table::deleted(&record) || r.get("merged_into").is_some_and(Value::is_string);
-    if !table::upsert(ch, &CUSTOMERS, id, &record, first, deleted).await?.written() {
+    let merged = r.get(MERGED_INTO).is_some_and(Value::is_string) && !redirects.is_dropped(id);
+    let deleted = table::deleted(&record) || merged;
+    if !table::upsert_with(ch, &CUSTOMERS, id, &record, first, deleted, every_column)
+        .await?
+        .written()
+    {
         return Ok(false);
     }
 

@@ -10,6 +10,7 @@ mod customer;
 mod deal;
 mod followup;
 mod interaction;
+pub(crate) mod redirects;
 mod rules;
 mod stage;
 mod state;

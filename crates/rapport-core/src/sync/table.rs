@@ -123,6 +123,20 @@ pub(super) async fn upsert(
     first: Option<Hlc>,
     deleted: bool,
 ) -> Result<Upserted> {
+    upsert_with(ch, t, id, record, first, deleted, false).await
+}
+
+/// [`upsert`]; with `every_column`, an existing row's columns that no op wrote are
+/// cleared too (a survivor that no longer takes a merged record's edits).
+pub(super) async fn upsert_with(
+    ch: &mut Change<'_>,
+    t: &Table,
+    id: Uuid,
+    record: &Record,
+    first: Option<Hlc>,
+    deleted: bool,
+    every_column: bool,
+) -> Result<Upserted> {
     let r = &record.registers;
     let exists: Option<i64> =
         sqlx::query_scalar(&format!("SELECT 1 FROM {} WHERE id = ?", t.table))
@@ -138,7 +152,7 @@ pub(super) async fn upsert(
     let mut vals: Vec<Sql> = Vec::new();
     for (register, kind) in t.columns {
         // An existing row keeps what no op wrote.
-        if insert || r.contains_key(*register) {
+        if insert || every_column || r.contains_key(*register) {
             cols.extend(names(register, *kind));
             vals.extend(values(id, register, *kind, r.get(*register))?);
         }

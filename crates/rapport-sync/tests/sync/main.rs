@@ -5,6 +5,7 @@
 mod conflicts;
 mod convergence;
 mod erasure;
+mod merges;
 mod support;
 mod two_devices;
 mod two_instances;
