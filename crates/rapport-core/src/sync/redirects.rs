@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rapport_protocol::merges::{self, MergeSeen, Redirects, MERGED_INTO, MERGE_SEEN};
 use rapport_protocol::rules::{self, Record};
-use rapport_protocol::{EntityKind, Op};
+use rapport_protocol::{EntityKind, Op, OpAction};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -96,10 +96,24 @@ pub(crate) async fn late_ops(
             .map(rules::stamp)
             .max()
             .unwrap_or_default();
+        // Only a register's latest write counts (a set's adds and removes all do): what a
+        // compacted snapshot keeps, so a device bootstrapped from one agrees.
+        let mut latest: BTreeMap<&str, merges::Stamp> = BTreeMap::new();
+        for op in &ops {
+            for field in op.action.fields() {
+                let at = latest.entry(field).or_insert(rules::stamp(op));
+                *at = (*at).max(rules::stamp(op));
+            }
+        }
+        let counts = |op: &Op| match &op.action {
+            OpAction::Set { field, .. } => latest.get(field.as_str()) == Some(&rules::stamp(op)),
+            _ => true,
+        };
         let late: Vec<Op> = ops
-            .into_iter()
+            .iter()
             .filter(|op| op.entity == EntityKind::Customer)
-            .filter(|op| merges::is_late(op, seen.as_ref(), merge))
+            .filter(|op| counts(op) && merges::is_late(op, seen.as_ref(), merge))
+            .cloned()
             .map(|mut op| {
                 op.entity_id = survivor;
                 op

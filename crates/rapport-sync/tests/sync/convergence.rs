@@ -205,6 +205,14 @@ async fn converge(seed: u64) {
         assert_eq!(theirs, conflicts, "seed {seed}: device {i} lists other conflicts");
         assert_eq!(s.sync_status().await.unwrap().outbox, 0);
     }
+    // A device joining last starts from the compacted snapshot, and shows the same.
+    let late = tempfile::tempdir().unwrap();
+    let newcomer = store(late.path()).await;
+    member(&server, &stores[0], &newcomer, "late@example.com").await;
+    assert!(sync(&newcomer).await.unwrap().from_snapshot);
+    assert_eq!(customers(&newcomer).await, expected, "seed {seed}: the newcomer differs");
+    assert_eq!(timelines(&newcomer).await, expected_timelines, "seed {seed}: its timelines");
+    assert_eq!(shown_conflicts(&newcomer).await, conflicts, "seed {seed}: its conflicts");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -109,13 +109,22 @@ async fn edits_made_apart_to_a_merged_customer_reach_the_survivor() {
         assert!(shown.last_contacted_at.is_some());
     }
 
+    // A device joining now starts from the server's compacted snapshot and shows the same.
+    let dc = tempfile::tempdir().unwrap();
+    let c = store(dc.path()).await;
+    member(&server, &a, &c, "new@example.com").await;
+    assert!(sync(&c).await.unwrap().from_snapshot);
+    assert_eq!(customers(&c).await, customers(&a).await);
+    assert_eq!(timeline(&c, survivor).await, ["Asked for a quote"]);
+
     // Undone on A: the duplicate comes back with its call and title, everywhere, and the
     // survivor no longer shows what was the duplicate's.
     let merge = a.latest_merge().await.unwrap();
     a.undo_merge(merge).await.unwrap();
-    sync_all(&[&a, &b]).await;
+    sync_all(&[&a, &b, &c]).await;
     assert_eq!(customers(&a).await, customers(&b).await);
-    for s in [&a, &b] {
+    assert_eq!(customers(&a).await, customers(&c).await);
+    for s in [&a, &b, &c] {
         assert_eq!(names(s).await, ["Bob Duplicate", "Bob Survivor"]);
         assert_eq!(timeline(s, dup).await, ["Asked for a quote"]);
         assert!(timeline(s, survivor).await.is_empty());
