@@ -12,6 +12,8 @@ use crate::error::{Result, SyncError};
 pub const PUSH_BATCH: u32 = 500;
 /// Ops per pulled page.
 pub const PULL_PAGE: u32 = 1000;
+/// Ops per snapshot page: the server's most, as a bootstrap takes in a whole team.
+pub const SNAPSHOT_PAGE: u32 = 2000;
 
 /// What one sync moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -75,21 +77,28 @@ async fn push(store: &Store, client: &Client, report: &mut SyncReport) -> Result
 }
 
 /// A new device (or one that never took anything in): the compacted ops, page by page;
-/// the cursor is saved with the last page, so a bootstrap cut short starts again.
+/// the cursor is saved with the last page, so a bootstrap cut short starts again. The next
+/// page is fetched while this one is applied (the network and the store overlap).
 async fn bootstrap(store: &Store, client: &Client, report: &mut SyncReport) -> Result<()> {
-    let (mut after, mut upto) = (0, None);
+    let mut page = client.snapshot(0, None, SNAPSHOT_PAGE).await?;
     loop {
-        let page = client.snapshot(after, upto, PULL_PAGE).await?;
         let ops = open(page.ops.iter().map(|p| &p.envelope))?;
         let cursor = (!page.more).then_some(page.upto);
-        let applied = store.apply_remote_ops(&ops, cursor).await?;
+        let next = async {
+            match page.more {
+                true => Some(client.snapshot(page.cursor, Some(page.upto), SNAPSHOT_PAGE).await),
+                false => None,
+            }
+        };
+        let (applied, next) = tokio::join!(store.apply_remote_ops(&ops, cursor), next);
+        let applied = applied?;
         report.received += applied.new;
         report.rebuilt += applied.rebuilt;
         report.from_snapshot = true;
-        if !page.more {
-            return Ok(());
+        match next {
+            Some(next) => page = next?,
+            None => return Ok(()),
         }
-        (after, upto) = (page.cursor, Some(page.upto));
     }
 }
 

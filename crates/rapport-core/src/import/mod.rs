@@ -26,7 +26,7 @@ mod photos;
 pub(crate) use photos::apply_photo;
 mod plan;
 mod record;
-mod search_index;
+pub(crate) mod search_index;
 mod update;
 mod validate;
 

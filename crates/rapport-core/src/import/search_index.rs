@@ -1,4 +1,4 @@
-//! The search index during a bulk create. Triggers keep `customer_search`,
+//! The search index during a bulk create (an import, or a sync bootstrap's page). Triggers keep `customer_search`,
 //! `customer_own_search` (and the typo vocabulary's `search_terms_pending`) in step row by
 //! row, re-indexing a customer for each email, phone and tag. While an import inserts its
 //! new customers those triggers are dropped, and the new customers are then indexed with
@@ -15,7 +15,7 @@ use sqlx::SqliteConnection;
 use crate::error::Result;
 
 /// Triggers dropped for the bulk create, and where the new customers start.
-pub(super) struct Suspended {
+pub(crate) struct Suspended {
     triggers: Vec<(String, String)>,
     /// Customers with a greater rowid are this import's.
     after_rowid: i64,
@@ -24,7 +24,7 @@ pub(super) struct Suspended {
 /// The tables a create inserts into whose triggers index the search.
 const TABLES: &str = "('customers', 'contact_points', 'customer_tags')";
 
-pub(super) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
+pub(crate) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
     let after_rowid: i64 = sqlx::query_scalar("SELECT coalesce(max(rowid), 0) FROM customers")
         .fetch_one(&mut *conn)
         .await?;
@@ -47,7 +47,7 @@ pub(super) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
 }
 
 /// Indexes the customers created since [`suspend`] and re-creates the triggers.
-pub(super) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<()> {
+pub(crate) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<()> {
     // The insert triggers' document (slot 0 of each customer), built once for both indexes
     // (in memory: SQLCipher's builds keep temporary tables in memory, never in a file).
     sqlx::query("DROP TABLE IF EXISTS temp.import_new_docs").execute(&mut *conn).await?;

@@ -96,6 +96,9 @@ pub(super) async fn new_customers(ch: &mut Change<'_>, ids: &[Uuid]) -> Result<(
             _ => rest.push(id),
         }
     }
+    // Indexed for search once the page's rows are in, as an import does: the triggers
+    // would re-index each customer for every email, phone and tag.
+    let suspended = crate::import::search_index::suspend(ch.conn()).await?;
     let written = table::insert_new(ch, &CUSTOMERS, &rows).await?;
     let written_set: HashSet<Uuid> = written.iter().copied().collect();
 
@@ -132,5 +135,6 @@ pub(super) async fn new_customers(ch: &mut Change<'_>, ids: &[Uuid]) -> Result<(
         &tags,
     )
     .await?;
+    crate::import::search_index::resume(ch.conn(), suspended).await?;
     Ok((written.len() as u64, rest))
 }

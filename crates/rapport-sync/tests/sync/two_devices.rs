@@ -36,6 +36,15 @@ async fn two_devices_of_a_team_end_up_with_the_same_customers() {
     assert!(first.from_snapshot);
     assert_eq!(first.received, pushed.pushed);
     assert_eq!(customers(&b).await, customers(&a).await);
+    // Taken in as a bulk page, and found by search as on A (name prefix, email, tag, typo).
+    for q in ["Ada Lov", "ada@example", "vip", "Lovelcae", "Person 1199"] {
+        let found = |hits: Vec<rapport_core::customers::search::SearchHit>| {
+            hits.into_iter().map(|h| h.customer.id).collect::<Vec<_>>()
+        };
+        let (on_a, on_b) = (a.search(q, 5).await.unwrap(), b.search(q, 5).await.unwrap());
+        assert!(!on_b.0.is_empty(), "{q} finds nothing on the new device");
+        assert_eq!((found(on_b.0), on_b.1), (found(on_a.0), on_a.1), "{q}");
+    }
 
     // Both edit while apart; after each has synced twice, both show the same.
     b.edit_customer(ada, &[("title".into(), "Countess".into())]).await.unwrap();
