@@ -10,6 +10,8 @@ export default defineConfig(({ mode }) => ({
     port: 1420,
     strictPort: true,
     watch: { ignored: ["**/src-tauri/**", "**/crates/**", "**/target/**"] },
+    // Tests read the shell's handler list (src/lib/api/registered.test.ts).
+    fs: mode === "test" ? { allow: [".", "../src-tauri/src"] } : undefined,
   },
   // Tauri injects TAURI_* variables into the frontend environment.
   envPrefix: ["VITE_", "TAURI_ENV_"],

@@ -150,6 +150,8 @@ pub fn run() {
             commands::sync::sync_devices,
             commands::sync::sync_revoke,
             commands::sync::sync_invite,
+            commands::sync::sync_conflicts,
+            commands::sync::resolve_conflict,
             commands::bench::bench_mark_painted,
         ])
         .build(tauri::generate_context!())

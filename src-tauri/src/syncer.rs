@@ -23,7 +23,8 @@ use crate::commands::sync::{api_error, error_code};
 
 /// Carries a [`SyncView`] after every attempt, sign-in and sign-out.
 pub const STATUS_EVENT: &str = "sync-status";
-/// Another device's changes arrived: views showing data read it again (payload: null).
+/// Records changed behind the window (another device's changes arrived, a conflict was
+/// settled): views showing data read them again (payload: null).
 pub const DATA_CHANGED_EVENT: &str = "data-changed";
 /// How often to sync while signed in.
 const EVERY: Duration = Duration::from_secs(60);
@@ -130,6 +131,14 @@ impl Syncer {
         }
     }
 
+    /// Tells the window that records changed (synced in, or a conflict settled here), so
+    /// open views read again.
+    pub fn data_changed(&self) {
+        if let Err(e) = self.app.emit(DATA_CHANGED_EVENT, ()) {
+            tracing::warn!(error = %e, "could not tell the window about changed data");
+        }
+    }
+
     /// One sync, waiting for one in progress to finish first. Not signed in is
     /// `not_signed_in`; locking or signing out meanwhile stops it with `cancelled`.
     pub async fn sync(&self) -> Result<SyncOutcome, ApiError> {
@@ -159,9 +168,7 @@ impl Syncer {
         self.publish(&store).await;
         let report = result.map_err(api_error)?;
         if report.received > 0 || report.rebuilt > 0 {
-            if let Err(e) = self.app.emit(DATA_CHANGED_EVENT, ()) {
-                tracing::warn!(error = %e, "could not tell the window about synced changes");
-            }
+            self.data_changed();
         }
         Ok(SyncOutcome {
             pushed: report.pushed,

@@ -237,3 +237,150 @@ async fn a_team_made_in_the_sync_settings_syncs_both_ways_with_a_colleague() {
     app.screenshot("sync-indicator-offline").await;
     app.quit().await;
 }
+
+/// The JSON a CLI command prints.
+fn cli_json(data: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&cli(data, &all)).unwrap()
+}
+
+/// Syncs the device at `data` until its conflict list passes `check` (bounded); the list.
+fn until_cli(
+    data: &Path,
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        cli(data, &["sync"]);
+        let conflicts = cli_json(data, &["conflicts"]);
+        if check(&conflicts) {
+            return conflicts;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}: {conflicts}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window: run via scripts/e2e.sh"]
+async fn a_name_changed_on_two_devices_at_once_is_settled_from_the_conflict_list() {
+    let server = ServerProcess::start();
+    // Two devices of one team, signed in with the CLI (the sign-in form has its own test):
+    // this one, which the app opens, and a colleague's.
+    let data = tempfile::tempdir().unwrap();
+    cli(data.path(), &["init"]);
+    let team = [
+        "account",
+        "register",
+        "--server",
+        &server.url,
+        "--email",
+        "owner@example.com",
+        "--team",
+        "Acme",
+        "--device-name",
+        "This computer",
+        "--password-stdin",
+    ];
+    let out = cli_with_password(data.path(), &team);
+    assert!(out.status.success(), "register: {}", String::from_utf8_lossy(&out.stderr));
+    cli(data.path(), &["customer", "add", "--name", "Ada Lovelace"]);
+    cli(data.path(), &["sync"]);
+    let invite = cli_json(data.path(), &["account", "invite"]);
+    let code = invite["code"].as_str().expect("an invite code").to_string();
+    let colleague = tempfile::tempdir().unwrap();
+    cli(colleague.path(), &["init"]);
+    let join = [
+        "account",
+        "register",
+        "--server",
+        &server.url,
+        "--email",
+        "rep@example.com",
+        "--invite",
+        &code,
+        "--device-name",
+        "Rep's laptop",
+        "--password-stdin",
+    ];
+    let out = cli_with_password(colleague.path(), &join);
+    assert!(out.status.success(), "join: {}", String::from_utf8_lossy(&out.stderr));
+    cli(colleague.path(), &["sync"]);
+    assert_eq!(customer_names(colleague.path()), ["Ada Lovelace"]);
+
+    let app = open_passphrase_store(data.path()).await;
+    app.indicator("the first sync", |t| t.starts_with("Synced") && !t.contains("conflict")).await;
+
+    // Each device renames Ada without having seen the other's edit: the colleague first
+    // (not synced yet), then this one in the window (pushed at once), so this one's is
+    // the later edit and wins.
+    cli(colleague.path(), &["customer", "edit", "Ada Lovelace", "--set", "name=Ada Byron"]);
+    app.click("[data-testid=nav-customers]").await;
+    app.click("[data-testid=customer-row]").await;
+    app.click("[data-testid=customer-edit]").await;
+    let name = app.wait_css("[data-testid=edit-name]").await;
+    name.clear().await.unwrap();
+    name.send_keys("Ada King").await.unwrap();
+    app.click("[data-testid=edit-save]").await;
+    app.wait_texts("[data-testid=customer-page-name]", "the renamed customer", |t| {
+        t == ["Ada King"]
+    })
+    .await;
+
+    // The colleague syncs: the edits meet. The app hears of the push (long poll), takes
+    // the colleague's edit in, and keeps it for review.
+    cli(colleague.path(), &["sync"]);
+    app.indicator("a conflict to review", |t| t.contains("1 conflict to review")).await;
+    // The colleague lists the same one once it has the app's edit (its sync above may
+    // have come before the app pushed).
+    let on_colleague = until_cli(colleague.path(), "the colleague's conflict", |c| {
+        c.as_array().is_some_and(|l| l.len() == 1)
+    });
+    assert_eq!(on_colleague[0]["losing"], "Ada Byron", "{on_colleague}");
+
+    // The indicator leads to the list: both values, and who lost when.
+    app.click("[data-testid=sync-indicator]").await;
+    let shown = app
+        .wait_texts("[data-testid=sync-conflict]", "the conflict in the list", |t| t.len() == 1)
+        .await;
+    assert!(shown[0].contains("Ada King") && shown[0].contains("name"), "{shown:?}");
+    let losing = app.wait_css("[data-testid=sync-conflict-losing]").await.text().await.unwrap();
+    assert_eq!(losing, "Ada Byron");
+    let source = app.wait_css("[data-testid=sync-conflict-source]").await.text().await.unwrap();
+    assert!(source.starts_with("Another device, "), "{source}");
+    let focused = app
+        .client
+        .execute("return document.activeElement && document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("sync-conflicts"), "the list's heading has the keyboard");
+    app.screenshots_both_themes("sync-conflicts").await;
+
+    // Use the value that lost: it is Ada's name now, here and on the colleague's device.
+    app.click("[data-testid=sync-conflict-use]").await;
+    let settled = app
+        .wait_texts("[data-testid=sync-conflict-settled]", "the settled conflict", |t| t.len() == 1)
+        .await;
+    assert!(settled[0].contains("is now “Ada Byron”"), "{settled:?}");
+    app.wait_css("[data-testid=sync-conflicts-empty]").await;
+    app.indicator("no conflict left", |t| t.starts_with("Synced") && !t.contains("conflict")).await;
+    app.click("[data-testid=nav-customers]").await;
+    app.wait_texts("[data-testid=customer-name]", "the used value in the list", |t| {
+        t == ["Ada Byron"]
+    })
+    .await;
+    app.click("[data-testid=customer-row]").await;
+    app.wait_texts("[data-testid=customer-page-name]", "the used value on her page", |t| {
+        t == ["Ada Byron"]
+    })
+    .await;
+
+    // The settling edit is pushed at once; the colleague's next sync takes it in.
+    until_cli(colleague.path(), "the conflict settled on the colleague's device", |c| {
+        c == &json!([])
+    });
+    assert_eq!(customer_names(colleague.path()), ["Ada Byron"]);
+    app.quit().await;
+}

@@ -1,10 +1,11 @@
 //! Sync settings: sign in to the team's server (or create an account), sign out, the
-//! team's devices and invites, the status and "Sync now". The sync itself runs through
-//! [`Syncer`] so the window's and the background loop's never overlap.
+//! team's devices and invites, the status and "Sync now", and the conflicts kept for
+//! review. The sync itself runs through [`Syncer`] so the window's and the background
+//! loop's never overlap.
 
 use std::sync::Arc;
 
-use rapport_core::sync::{SyncDevice, SyncInvite, SyncOutcome, SyncView};
+use rapport_core::sync::{SyncConflict, SyncDevice, SyncInvite, SyncOutcome, SyncView};
 use rapport_core::{ApiError, ErrorCode, Session};
 use rapport_protocol::wire::codes;
 use rapport_sync::SyncError;
@@ -21,6 +22,8 @@ const MAX_EMAIL: usize = 254;
 const MAX_PASSWORD_BYTES: usize = 1024;
 const MAX_NAME: usize = 100;
 const MAX_INVITE: usize = 200;
+/// A conflict id is a device's UUID, a colon and a sequence number: 36 + 1 + at most 20.
+const MAX_CONFLICT_ID: usize = 64;
 
 /// The code a sync error crosses IPC with.
 pub(crate) fn error_code(e: &SyncError) -> ErrorCode {
@@ -246,6 +249,50 @@ pub async fn sync_revoke(session: Shared<'_>, id: String) -> Res<()> {
     .await
 }
 
+/// A conflict's id as the core names it ("<device uuid>:<seq>"), trimmed.
+fn conflict_id(value: &str) -> Res<String> {
+    let bad = || invalid("id: not a valid conflict id");
+    if value.len() > MAX_CONFLICT_ID {
+        return Err(bad());
+    }
+    let value = value.trim();
+    let (device, seq) = value.rsplit_once(':').ok_or_else(bad)?;
+    args::id("id", device).map_err(|_| bad())?;
+    seq.parse::<u64>().map_err(|_| bad())?;
+    Ok(value.to_string())
+}
+
+/// Edits of an important field that lost to one made at once on another device, newest
+/// first (`rapport conflicts`).
+#[tauri::command]
+pub async fn sync_conflicts(session: Shared<'_>) -> Res<Vec<SyncConflict>> {
+    let session = session.inner().clone();
+    task(async move { session.store().await?.sync_conflicts().await.map_err(ApiError::from) }).await
+}
+
+/// Settles a conflict for the whole team: keeps the current value, or puts the losing one
+/// back (`use_losing`) as a new edit, which the background loop pushes at once.
+#[tauri::command]
+pub async fn resolve_conflict(
+    session: Shared<'_>,
+    syncer: SyncerState<'_>,
+    id: String,
+    use_losing: bool,
+) -> Res<()> {
+    let id = conflict_id(&id)?;
+    let (session, syncer) = (session.inner().clone(), syncer.inner().clone());
+    task(async move {
+        let store = session.store().await?;
+        store.resolve_conflict(&id, use_losing).await.map_err(ApiError::from)?;
+        // As after a sync that took changes in: the indicator's count and open views
+        // (a customer's name, a deal's value) follow at once.
+        syncer.publish(&store).await;
+        syncer.data_changed();
+        Ok(())
+    })
+    .await
+}
+
 /// A one-use code for a colleague's new account (owners and admins).
 #[tauri::command]
 pub async fn sync_invite(session: Shared<'_>) -> Res<SyncInvite> {
@@ -280,6 +327,18 @@ mod tests {
         assert!(password("x".repeat(MAX_PASSWORD_BYTES + 1)).is_err());
         assert_eq!(*password("correct horse".into()).unwrap(), "correct horse");
         assert!(required("device_name", "  ", MAX_NAME).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn conflict_ids_are_a_device_and_a_sequence_number() {
+        let device = "0190b3c0-0000-7000-8000-000000000001";
+        assert_eq!(conflict_id(&format!(" {device}:42 ")).unwrap(), format!("{device}:42"));
+        let long = format!("{device}:{}", "9".repeat(40));
+        for bad in ["", "42", "nope:42", &format!("{device}:"), &format!("{device}:-1"), &long] {
+            let err = conflict_id(bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{bad}");
+            assert_eq!(err.message, "id: not a valid conflict id", "{bad}");
+        }
     }
 
     #[test]

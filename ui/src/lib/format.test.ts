@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   countLabel,
   dateInputToIso,
+  dayAndTime,
   formatMoney,
   parseAmount,
   personalDate,
@@ -72,6 +73,15 @@ describe("dates", () => {
   it("shows an upcoming day with its weekday", () => {
     expect(upcomingDay("2026-03-12")).toBe("Thu 12 March");
     expect(upcomingDay("--03-12")).toBe("12 March");
+  });
+
+  it("shows an instant as a local day and time, with the year only when it isn't this one", () => {
+    const now = new Date(2026, 10, 22, 10, 0);
+    expect(dayAndTime(new Date(2026, 10, 3, 14, 5).toISOString(), now)).toBe("3 Nov 14:05");
+    expect(dayAndTime(new Date(2026, 0, 9, 8, 0).toISOString(), now)).toBe("9 Jan 08:00");
+    expect(dayAndTime(new Date(2025, 11, 31, 23, 59).toISOString(), now)).toBe("31 Dec 2025 23:59");
+    expect(dayAndTime("not a time", now)).toBe("");
+    expect(dayAndTime(null, now)).toBe("");
   });
 
   it("turns a date input into 09:00 local time", () => {

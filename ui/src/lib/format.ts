@@ -168,3 +168,26 @@ export function shortDateOf(iso: string | null): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? "" : shortDate().format(new Date(t));
 }
+
+const dayMonthShort = once(
+  () => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short" }),
+);
+const dayMonthYearShort = once(
+  () => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" }),
+);
+const clockTime = once(
+  () => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+);
+
+/**
+ * A local day and time for an RFC 3339 instant: "3 Nov 14:05", with the year when it is not
+ * `now`'s ("3 Nov 2025 14:05"); "" when unreadable. (Intl alone puts a comma in between.)
+ */
+export function dayAndTime(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return "";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return "";
+  const d = new Date(t);
+  const day = d.getFullYear() === now.getFullYear() ? dayMonthShort() : dayMonthYearShort();
+  return `${day.format(d)} ${clockTime().format(d)}`;
+}

@@ -1,4 +1,5 @@
 // Test helpers for sync: a status as the backend reports it.
+import type { SyncConflict } from "../lib/bindings/SyncConflict";
 import type { SyncStatus } from "../lib/bindings/SyncStatus";
 import type { SyncView } from "../lib/bindings/SyncView";
 
@@ -34,3 +35,21 @@ export const SYNC_OFF: SyncView = syncView({
   cursor: 0,
   last_sync_at: null,
 });
+
+/** A customer's name changed on two devices at once; "Ada Byron" lost. */
+export function conflict(overrides: Partial<SyncConflict> = {}): SyncConflict {
+  return {
+    id: "0190b3c0-0000-7000-8000-0000000000d2:7",
+    entity: "customer",
+    record_id: "c1",
+    customer_id: "c1",
+    record_label: "Ada Lovelace",
+    field: "display_name",
+    field_label: "name",
+    current: "Ada Lovelace",
+    losing: "Ada Byron",
+    losing_device: "another device",
+    losing_at: "2026-11-03T14:05:00Z",
+    ...overrides,
+  };
+}

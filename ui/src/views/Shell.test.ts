@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, customerPages, invokeMock } from "../test/backend";
 import { emit, resetEvents } from "../test/events";
 import { detail, fullCustomer, interaction } from "../test/fixtures";
-import { SYNC_OFF, syncView } from "../test/sync";
+import { conflict, SYNC_OFF, syncView } from "../test/sync";
 import type { SyncView } from "../lib/bindings/SyncView";
 import { DEFAULT_PREFS } from "../lib/state/prefs.svelte";
 import Shell from "./Shell.svelte";
@@ -15,38 +15,41 @@ let app: Record<string, unknown> | undefined;
 let lastContacted: string | null = null;
 let sync: SyncView = SYNC_OFF;
 
+/** The commands the shell and its views call, answering from the variables above. */
+const handlers = (): Parameters<typeof backend>[0] => ({
+  sync_status: () => sync,
+  store_info: () => ({
+    data_dir: "/tmp/rapport",
+    protection: "keychain",
+    customers: 500,
+    interactions: 0,
+    schema_version: 7,
+    size_bytes: 1000,
+  }),
+  get_prefs: () => DEFAULT_PREFS,
+  list_customers: customerPages(500),
+  customer_facets: () => ({ tags: ["vip"], owners: ["Sam"] }),
+  today: () => ({ items: [], total: 0 }),
+  get_customer: ({ id }) =>
+    detail({
+      customer: fullCustomer({
+        id: id as string,
+        display_name: `Customer ${(id as string).slice(1)}`,
+        last_contacted_at: lastContacted,
+      }),
+    }),
+  log_interaction: ({ input }) => {
+    lastContacted = new Date().toISOString();
+    return interaction({ ...(input as object), occurred_at: lastContacted });
+  },
+});
+
 beforeEach(() => {
   invokeMock.mockReset();
   resetEvents();
   lastContacted = null;
   sync = SYNC_OFF;
-  backend({
-    sync_status: () => sync,
-    store_info: () => ({
-      data_dir: "/tmp/rapport",
-      protection: "keychain",
-      customers: 500,
-      interactions: 0,
-      schema_version: 7,
-      size_bytes: 1000,
-    }),
-    get_prefs: () => DEFAULT_PREFS,
-    list_customers: customerPages(500),
-    customer_facets: () => ({ tags: ["vip"], owners: ["Sam"] }),
-    today: () => ({ items: [], total: 0 }),
-    get_customer: ({ id }) =>
-      detail({
-        customer: fullCustomer({
-          id: id as string,
-          display_name: `Customer ${(id as string).slice(1)}`,
-          last_contacted_at: lastContacted,
-        }),
-      }),
-    log_interaction: ({ input }) => {
-      lastContacted = new Date().toISOString();
-      return interaction({ ...(input as object), occurred_at: lastContacted });
-    },
-  });
+  backend(handlers());
 });
 afterEach(() => {
   if (app) unmount(app);
@@ -223,5 +226,33 @@ describe("Shell", () => {
     indicator()!.click();
     await until(() => expect(document.activeElement?.id).toBe("settings-sync"));
     expect(testid("nav-settings")?.getAttribute("aria-current")).toBe("page");
+  });
+
+  it("says when conflicts wait for review; clicking leads to them and on to the customer", async () => {
+    sync = syncView({ conflicts: 1 });
+    backend({
+      ...handlers(),
+      sync_devices: () => [],
+      sync_conflicts: () => [conflict({ customer_id: "c7" })],
+    });
+    await start();
+    const indicator = () => testid("sync-indicator");
+    await until(() =>
+      expect(testid("sync-indicator-conflicts")?.textContent).toBe("1 conflict to review"),
+    );
+    expect(indicator()?.dataset.tone).toBe("warning");
+    expect(indicator()?.title).toBe("1 conflict to review — open them");
+
+    indicator()!.click();
+    await until(() => expect(document.activeElement?.id).toBe("sync-conflicts"));
+    expect(testid("nav-settings")?.getAttribute("aria-current")).toBe("page");
+    testid("sync-conflict-record")!.click();
+    await until(() => expect(testid("customer-page-name")?.textContent).toContain("Customer 7"));
+
+    // Settled (here or elsewhere): the line goes with the next status.
+    emit("sync-status", syncView({ conflicts: 0 }));
+    flushSync();
+    expect(testid("sync-indicator-conflicts")).toBeNull();
+    expect(indicator()?.dataset.tone).toBe("ok");
   });
 });

@@ -5,6 +5,8 @@ import { syncView } from "../../test/sync";
 import {
   onDataChanged,
   onSyncStatus,
+  resolveConflict,
+  syncConflicts,
   syncDevices,
   syncInvite,
   syncLogin,
@@ -40,6 +42,8 @@ describe("sync API wrappers", () => {
     await syncDevices();
     await syncRevoke("d2");
     await syncInvite();
+    await syncConflicts();
+    await resolveConflict("d2:7", true);
     expect(invokeMock.mock.calls).toEqual([
       ["sync_status", undefined],
       ["sync_now", undefined],
@@ -49,6 +53,8 @@ describe("sync API wrappers", () => {
       ["sync_devices", undefined],
       ["sync_revoke", { id: "d2" }],
       ["sync_invite", undefined],
+      ["sync_conflicts", undefined],
+      ["resolve_conflict", { id: "d2:7", useLosing: true }],
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { call } from "../api";
+import type { SyncConflict } from "../bindings/SyncConflict";
 import type { SyncDevice } from "../bindings/SyncDevice";
 import type { SyncInvite } from "../bindings/SyncInvite";
 import type { SyncOutcome } from "../bindings/SyncOutcome";
@@ -7,7 +8,8 @@ import type { SyncView } from "../bindings/SyncView";
 
 /** Sent after every sync attempt, sign-in and sign-out. */
 export const SYNC_STATUS_EVENT = "sync-status";
-/** Sent when a sync took in other devices' changes: views showing data reload. */
+/** Sent when records changed behind the window (a sync took changes in, a conflict was
+ * settled): views showing data reload. */
 export const DATA_CHANGED_EVENT = "data-changed";
 
 export function syncStatus(): Promise<SyncView> {
@@ -55,6 +57,19 @@ export function syncRevoke(id: string): Promise<null> {
 /** A one-use code for a colleague (owners and admins). */
 export function syncInvite(): Promise<SyncInvite> {
   return call("sync_invite");
+}
+
+/** Edits that lost to one made at once on another device, kept for review; newest first. */
+export function syncConflicts(): Promise<SyncConflict[]> {
+  return call("sync_conflicts");
+}
+
+/**
+ * Settles a conflict for the whole team: keeps the current value, or puts the losing one
+ * back (`useLosing`). Fails with `not_found` when it is already settled.
+ */
+export function resolveConflict(id: string, useLosing: boolean): Promise<null> {
+  return call("resolve_conflict", { id, useLosing });
 }
 
 export function onSyncStatus(callback: (view: SyncView) => void): Promise<UnlistenFn> {

@@ -2,7 +2,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, invokeMock } from "../../test/backend";
 import { resetEvents } from "../../test/events";
-import { SYNC_OFF, syncView } from "../../test/sync";
+import { conflict, SYNC_OFF, syncView } from "../../test/sync";
 import type { SyncView } from "../bindings/SyncView";
 import { SyncState } from "../state/sync.svelte";
 import SyncSection from "./SyncSection.svelte";
@@ -62,7 +62,12 @@ const DEVICES = [
 ];
 
 function render(view: SyncView, handlers: Record<string, (a: Record<string, unknown>) => unknown>) {
-  backend({ sync_status: () => view, sync_devices: () => DEVICES, ...handlers });
+  backend({
+    sync_status: () => view,
+    sync_devices: () => DEVICES,
+    sync_conflicts: () => [],
+    ...handlers,
+  });
   const sync = new SyncState();
   app = mount(SyncSection, { target: document.body, props: { sync } });
   return sync;
@@ -156,6 +161,25 @@ describe("Settings → Sync", () => {
     expect(text()).toContain("Revoke “Rep's laptop”?");
     $("sync-revoke-confirm")!.click();
     await until(() => expect(calls("sync_revoke")[0]?.[1]).toEqual({ id: "d2" }));
+  });
+
+  it("has a place for conflicts, and keeps showing them once signed out", async () => {
+    render(syncView(), {});
+    await until(() => expect($("sync-conflicts-empty")).not.toBeNull());
+    expect($("sync-conflicts-heading")?.textContent?.trim()).toBe("Conflicts to review");
+    if (app) unmount(app);
+    document.body.innerHTML = "";
+
+    // Signed out without conflicts: nothing about them.
+    render(syncView({ signed_in: false }), {});
+    await until(() => expect($("sync-sign-in")).not.toBeNull());
+    expect($("sync-conflicts-heading")).toBeNull();
+    if (app) unmount(app);
+    document.body.innerHTML = "";
+
+    render(syncView({ signed_in: false, conflicts: 1 }), { sync_conflicts: () => [conflict()] });
+    await until(() => expect(all("sync-conflict")).toHaveLength(1));
+    expect($("sync-sign-in")).not.toBeNull();
   });
 
   it("makes a one-use invite code to copy", async () => {

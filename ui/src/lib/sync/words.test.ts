@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RapportError } from "../api";
 import { SYNC_OFF, syncView } from "../../test/sync";
 import {
+  conflictsLabel,
   inviteValidity,
   outcomeWords,
   sentence,
@@ -30,19 +31,46 @@ describe("sync words", () => {
 
   it("says when it last synced, and what waits", () => {
     expect(syncSummary(null, NOW)).toBeNull();
-    expect(syncSummary(SYNC_OFF, NOW)).toEqual({ text: "Sync: off", detail: null, tone: "off" });
+    expect(syncSummary(SYNC_OFF, NOW)).toEqual({
+      text: "Sync: off",
+      detail: null,
+      conflicts: null,
+      tone: "off",
+    });
     expect(syncSummary(syncView({ last_sync_at: "2026-11-22T10:04:50Z" }), NOW)).toEqual({
       text: "Synced just now",
       detail: null,
+      conflicts: null,
       tone: "ok",
     });
     expect(syncSummary(syncView({ outbox: 3 }), NOW)).toEqual({
       text: "Synced 5 minutes ago",
       detail: "3 changes waiting",
+      conflicts: null,
       tone: "ok",
     });
     expect(syncSummary(syncView({ last_sync_at: null }), NOW)?.text).toBe("Not synced yet");
     expect(syncSummary(syncView({}, { syncing: true }), NOW)?.text).toBe("Syncing…");
+  });
+
+  it("counts conflicts to review, and marks a calm status as needing a look", () => {
+    expect(conflictsLabel(0)).toBeNull();
+    expect(conflictsLabel(1)).toBe("1 conflict to review");
+    expect(conflictsLabel(2)).toBe("2 conflicts to review");
+    expect(syncSummary(syncView({ conflicts: 1, outbox: 2 }), NOW)).toEqual({
+      text: "Synced 5 minutes ago",
+      detail: "2 changes waiting",
+      conflicts: "1 conflict to review",
+      tone: "warning",
+    });
+    // Signed out, the conflicts are still this device's to settle.
+    const out = syncSummary(syncView({ signed_in: false, conflicts: 3 }), NOW);
+    expect(out).toMatchObject({ conflicts: "3 conflicts to review", tone: "warning" });
+    // A worse state keeps its own tone.
+    const failed = syncView({ conflicts: 1, last_error: "boom" });
+    expect(syncSummary(failed, NOW)).toMatchObject({ text: "Sync failed", tone: "error" });
+    const busy = syncSummary(syncView({ conflicts: 1 }, { syncing: true }), NOW);
+    expect(busy).toMatchObject({ conflicts: "1 conflict to review", tone: "busy" });
   });
 
   it("puts errors in words", () => {
@@ -53,6 +81,7 @@ describe("sync words", () => {
     expect(syncSummary(offline, NOW)).toEqual({
       text: "Offline",
       detail: "3 changes waiting",
+      conflicts: null,
       tone: "warning",
     });
     const revoked = syncView({
@@ -62,11 +91,13 @@ describe("sync words", () => {
     expect(syncSummary(revoked, NOW)).toEqual({
       text: "Signed out",
       detail: "This device was signed out by an administrator.",
+      conflicts: null,
       tone: "warning",
     });
     expect(syncSummary(syncView({ signed_in: false, outbox: 1 }), NOW)).toEqual({
       text: "Sync: signed out",
       detail: "1 change waiting",
+      conflicts: null,
       tone: "off",
     });
     const old = syncView({ last_error: "too old" }, { error_code: "client_outdated" });
@@ -75,6 +106,7 @@ describe("sync words", () => {
     expect(syncSummary(refused, NOW)).toEqual({
       text: "Sync failed",
       detail: "The sync server said: slow down.",
+      conflicts: null,
       tone: "error",
     });
   });

@@ -1,9 +1,10 @@
 // The sync status in words: the indicator's line, waiting counts, errors as sentences.
 import type { RapportError } from "../api";
+import type { SyncConflict } from "../bindings/SyncConflict";
 import type { SyncInvite } from "../bindings/SyncInvite";
 import type { SyncOutcome } from "../bindings/SyncOutcome";
 import type { SyncView } from "../bindings/SyncView";
-import { countLabel, formatNumber, relativeTime } from "../format";
+import { countLabel, dayAndTime, formatNumber, relativeTime } from "../format";
 
 /** How the indicator looks: quiet when off, calm when fine, marked when it needs a look. */
 export type SyncTone = "off" | "ok" | "busy" | "warning" | "error";
@@ -13,13 +14,31 @@ export interface SyncSummary {
   text: string;
   /** A second line, or null: "3 changes waiting", why it failed. */
   detail: string | null;
+  /** "2 conflicts to review", or null: the line that leads to the conflict list. */
+  conflicts: string | null;
   tone: SyncTone;
 }
+
+/** Where the indicator leads in Settings: the Sync section, or its conflict list. */
+export type SyncFocus = "section" | "conflicts";
 
 /** "1 change waiting", "1,204 changes waiting"; null for none. */
 export function waitingLabel(outbox: number): string | null {
   if (outbox <= 0) return null;
   return `${countLabel(outbox, "change")} waiting`;
+}
+
+/** "1 conflict to review", "3 conflicts to review"; null for none. */
+export function conflictsLabel(conflicts: number): string | null {
+  if (conflicts <= 0) return null;
+  return `${countLabel(conflicts, "conflict")} to review`;
+}
+
+/** Who made the edit that lost, and when: "Another device, 3 Nov 14:05". */
+export function losingSource(conflict: SyncConflict, now: Date = new Date()): string {
+  const who = conflict.losing_device.charAt(0).toUpperCase() + conflict.losing_device.slice(1);
+  const when = dayAndTime(conflict.losing_at, now);
+  return when ? `${who}, ${when}` : who;
 }
 
 /** A backend message as a sentence: capital first letter, a full stop at the end. */
@@ -30,9 +49,20 @@ export function sentence(message: string): string {
   return /[.!?…]$/.test(first) ? first : `${first}.`;
 }
 
-/** What the indicator says; null while nothing is known (loading, locked). */
+/**
+ * What the indicator says; null while nothing is known (loading, locked). Conflicts to
+ * review add a line (kept even when signed out: they are this device's data) and mark a
+ * calm status as needing a look.
+ */
 export function syncSummary(view: SyncView | null, now: number = Date.now()): SyncSummary | null {
   if (!view) return null;
+  const conflicts = conflictsLabel(view.status.conflicts);
+  const summary = { ...statusSummary(view, now), conflicts };
+  if (conflicts && (summary.tone === "ok" || summary.tone === "off")) summary.tone = "warning";
+  return summary;
+}
+
+function statusSummary(view: SyncView, now: number): Omit<SyncSummary, "conflicts"> {
   const { status } = view;
   const waiting = waitingLabel(status.outbox);
   if (!status.server_url) return { text: "Sync: off", detail: null, tone: "off" };
