@@ -167,24 +167,7 @@ async fn a_team_made_in_the_sync_settings_syncs_both_ways_with_a_colleague() {
     assert!(code.len() >= 16, "{code}");
     let validity = app.wait_css("[data-testid=sync-invite-validity]").await.text().await.unwrap();
     assert!(validity.contains("valid 7 days"), "{validity}");
-    let colleague = tempfile::tempdir().unwrap();
-    cli(colleague.path(), &["init"]);
-    let join = [
-        "account",
-        "register",
-        "--server",
-        &server.url,
-        "--email",
-        "rep@example.com",
-        "--invite",
-        &code,
-        "--device-name",
-        "Rep's laptop",
-        "--password-stdin",
-    ];
-    let out = cli_with_password(colleague.path(), &join);
-    assert!(out.status.success(), "join: {}", String::from_utf8_lossy(&out.stderr));
-    cli(colleague.path(), &["sync"]);
+    let colleague = join_as_colleague(&server.url, &code);
     assert_eq!(customer_names(colleague.path()), ["Sune Synced"]);
 
     // The colleague's customer shows in the open list by itself: the app's long poll
@@ -290,24 +273,7 @@ async fn a_name_changed_on_two_devices_at_once_is_settled_from_the_conflict_list
     cli(data.path(), &["sync"]);
     let invite = cli_json(data.path(), &["account", "invite"]);
     let code = invite["code"].as_str().expect("an invite code").to_string();
-    let colleague = tempfile::tempdir().unwrap();
-    cli(colleague.path(), &["init"]);
-    let join = [
-        "account",
-        "register",
-        "--server",
-        &server.url,
-        "--email",
-        "rep@example.com",
-        "--invite",
-        &code,
-        "--device-name",
-        "Rep's laptop",
-        "--password-stdin",
-    ];
-    let out = cli_with_password(colleague.path(), &join);
-    assert!(out.status.success(), "join: {}", String::from_utf8_lossy(&out.stderr));
-    cli(colleague.path(), &["sync"]);
+    let colleague = join_as_colleague(&server.url, &code);
     assert_eq!(customer_names(colleague.path()), ["Ada Lovelace"]);
 
     let app = open_passphrase_store(data.path()).await;
@@ -383,4 +349,28 @@ async fn a_name_changed_on_two_devices_at_once_is_settled_from_the_conflict_list
     });
     assert_eq!(customer_names(colleague.path()), ["Ada Byron"]);
     app.quit().await;
+}
+
+/// A colleague's data dir, joined to the team with the invite `code` ("Rep's laptop") and
+/// synced once, through the CLI.
+fn join_as_colleague(server_url: &str, code: &str) -> tempfile::TempDir {
+    let colleague = tempfile::tempdir().unwrap();
+    cli(colleague.path(), &["init"]);
+    let join = [
+        "account",
+        "register",
+        "--server",
+        server_url,
+        "--email",
+        "rep@example.com",
+        "--invite",
+        code,
+        "--device-name",
+        "Rep's laptop",
+        "--password-stdin",
+    ];
+    let out = cli_with_password(colleague.path(), &join);
+    assert!(out.status.success(), "join: {}", String::from_utf8_lossy(&out.stderr));
+    cli(colleague.path(), &["sync"]);
+    colleague
 }
