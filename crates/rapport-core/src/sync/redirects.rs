@@ -201,7 +201,12 @@ pub(crate) async fn settle(
         super::customer::rebuild_with(ch, id, &after, whole).await?;
     }
     if !changed.is_empty() {
-        for (entity, id) in followers_of(ch, &changed).await? {
+        let mut places = changed.clone();
+        for id in &changed {
+            places.extend(before.target(*id));
+            places.extend(after.target(*id));
+        }
+        for (entity, id) in followers_of(ch, &changed, &places).await? {
             match entity {
                 EntityKind::Interaction => {
                     super::interaction::rebuild(ch, id, &mut contacted).await?;
@@ -227,17 +232,42 @@ pub(crate) async fn settle(
 }
 
 /// The records whose own ops point them at one of `ids` (as their customer or company).
+/// They are stored at one of `places` (the records `ids` led to before, lead to now, or
+/// themselves), so only those rows' ops are read, by the log's record index.
 async fn followers_of(
     ch: &mut Change<'_>,
     ids: &BTreeSet<Uuid>,
+    places: &BTreeSet<Uuid>,
 ) -> Result<Vec<(EntityKind, Uuid)>> {
-    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let ids = serde_json::to_string(&ids).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = |ids: &BTreeSet<Uuid>| {
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        serde_json::to_string(&ids).map_err(|e| Error::Internal(e.to_string()))
+    };
+    let (ids, places) = (json(ids)?, json(places)?);
+    let mut candidates: Vec<String> = Vec::new();
+    for (table, col, _) in FOLLOWERS {
+        // Table and column names come from the constant above, never from input.
+        let found: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT id FROM {table} WHERE {col} IN (SELECT value FROM json_each(?1))"
+        ))
+        .bind(&places)
+        .fetch_all(ch.conn())
+        .await?;
+        candidates.extend(found);
+    }
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let candidates =
+        serde_json::to_string(&candidates).map_err(|e| Error::Internal(e.to_string()))?;
     // A set's value is JSON text ("\"<id>\""); a create holds the fields as an object.
     let rows: Vec<(String, String)> = sqlx::query_as(
         "WITH wanted(id) AS (SELECT value FROM json_each(?1)),
+              these(id) AS (SELECT value FROM json_each(?2)),
               log AS (SELECT entity, entity_id, action, field, value FROM ops
-                      UNION ALL SELECT entity, entity_id, action, field, value FROM remote_ops)
+                        WHERE entity_id IN (SELECT id FROM these)
+                      UNION ALL SELECT entity, entity_id, action, field, value FROM remote_ops
+                        WHERE entity_id IN (SELECT id FROM these))
          SELECT DISTINCT entity, entity_id FROM log
          WHERE (action = 'set' AND field IN ('customer_id', 'company_id')
                 AND value ->> '$' IN (SELECT id FROM wanted))
@@ -245,6 +275,7 @@ async fn followers_of(
                                     OR value ->> '$.company_id' IN (SELECT id FROM wanted)))",
     )
     .bind(ids)
+    .bind(candidates)
     .fetch_all(ch.conn())
     .await?;
     let mut out = Vec::new();
