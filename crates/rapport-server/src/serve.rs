@@ -77,7 +77,9 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         }
         None => {
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(listen_error)?;
-            tracing::info!(%addr, "listening (plain HTTP)");
+            // The port it got (`--listen 127.0.0.1:0` picks a free one: tests read it here).
+            let bound = listener.local_addr().unwrap_or(addr);
+            tracing::info!(addr = %bound, "listening (plain HTTP)");
             axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await

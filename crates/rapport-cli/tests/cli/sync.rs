@@ -1,8 +1,8 @@
 //! `rapport server`, `rapport account …` and `rapport sync`, all through the real binary:
 //! a server process on 127.0.0.1 and two data dirs, as two people of one team would run it.
 
-use std::io::Write as _;
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::TcpStream;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
@@ -20,29 +20,60 @@ struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// The server picks a free port itself (`--listen 127.0.0.1:0`) and logs it: asking the
+    /// OS for one first and passing it on races other tests doing the same.
     fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let db = format!("sqlite://{}", dir.path().join("team.sqlite3").display());
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(["server", "--database", &db, "--listen", &format!("127.0.0.1:{port}")])
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["server", "--database", &db, "--listen", "127.0.0.1:0"])
+            .env("NO_COLOR", "1")
+            .env("RAPPORT_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let url = format!("http://127.0.0.1:{port}");
-        // Dropped (killed and waited for) however this ends.
-        let server = ServerProcess { child, url, _dir: dir };
-        // Bounded wait for the listener: at most 20 s.
-        for _ in 0..200 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return server;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        // Reads the log until the server says where it listens, then drains it (a full
+        // pipe would stall the server).
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = plain(&line).split("addr=").nth(1) {
+                    let _ = tx.send(at.split_whitespace().next().unwrap_or_default().to_string());
+                }
             }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("rapport server did not listen on 127.0.0.1:{port} within 20 s");
+        });
+        // Dropped (killed and waited for) however this ends.
+        let mut server = ServerProcess { child, url: String::new(), _dir: dir };
+        // Bounded wait for the listener: at most 20 s.
+        let addr = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("rapport server did not say where it listens within 20 s");
+        server.url = format!("http://{addr}");
+        assert!(TcpStream::connect(&addr).is_ok(), "nothing listens on {addr}");
+        server
     }
+}
+
+/// A log line without its terminal colours (in case the logger adds them anyway).
+fn plain(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // An escape sequence runs to its final letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl Drop for ServerProcess {
