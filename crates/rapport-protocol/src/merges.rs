@@ -105,6 +105,11 @@ impl Redirects {
     }
 }
 
+/// The records on a loop among `edges`: the only ones [`Redirects::new`] asks a stamp of.
+pub fn on_loops(edges: &BTreeMap<Uuid, Uuid>) -> Vec<Uuid> {
+    cycles(edges).into_iter().flatten().collect()
+}
+
 /// The loops among `edges` (each at most once, its members in id order).
 fn cycles(edges: &BTreeMap<Uuid, Uuid>) -> Vec<Vec<Uuid>> {
     let mut done: BTreeSet<Uuid> = BTreeSet::new();

@@ -562,13 +562,8 @@ async fn replace_list(
     Ok(Some(ListChange { before: before.to_vec(), after }))
 }
 
-/// (table, column pointing at the customer, entity of its ops)
-const MOVABLE: [(&str, &str, EntityKind); 4] = [
-    ("interactions", "customer_id", EntityKind::Interaction),
-    ("followups", "customer_id", EntityKind::Followup),
-    ("deals", "customer_id", EntityKind::Deal),
-    ("customers", "company_id", EntityKind::Customer),
-];
+/// (table, column pointing at the customer, entity of its ops): what sync re-points too.
+const MOVABLE: [(&str, &str, EntityKind); 4] = crate::sync::redirects::FOLLOWERS;
 
 fn moved_ids<'m>(m: &'m Moved, table: &str) -> &'m [String] {
     match table {

@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rapport_protocol::merges::MERGED_INTO;
 use rapport_protocol::rules::{self, Record};
 use rapport_protocol::{EntityKind, Hlc};
 use serde_json::{json, Value};
@@ -33,7 +34,7 @@ pub(super) const BULK_MIN: usize = 16;
 fn plain(record: &Record) -> bool {
     let known = |k: &str| CUSTOMERS.columns.iter().any(|(c, _)| *c == k);
     record.registers.iter().all(|(k, v)| match k.as_str() {
-        "merged_into" => v.is_null(),
+        MERGED_INTO => v.is_null(),
         "emails" | "phones" | "deleted" => true,
         other => known(other),
     }) && record.sets.keys().all(|f| f == "tags")

@@ -36,29 +36,10 @@ pub(crate) async fn load(ch: &mut Change<'_>) -> Result<Redirects> {
     }
     // Only the edges on a loop are asked for their merge's stamp (rare: crossed merges).
     let mut stamps = BTreeMap::new();
-    for id in merges_on_loops(&edges) {
+    for id in merges::on_loops(&edges) {
         stamps.insert(id, merge_stamp(ch, id).await?);
     }
     Ok(Redirects::new(edges, |id| stamps.get(&id).copied().unwrap_or_default()))
-}
-
-/// The records that could be on a loop: those whose chain comes back to them.
-fn merges_on_loops(edges: &BTreeMap<Uuid, Uuid>) -> Vec<Uuid> {
-    edges
-        .keys()
-        .copied()
-        .filter(|start| {
-            let mut current = *start;
-            for _ in 0..=edges.len() {
-                match edges.get(&current) {
-                    Some(next) if next == start => return true,
-                    Some(next) => current = *next,
-                    None => return false,
-                }
-            }
-            false
-        })
-        .collect()
 }
 
 /// The stamp of the `merged_into` write that won on `id`.
