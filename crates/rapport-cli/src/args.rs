@@ -563,7 +563,8 @@ pub enum AccountCmd {
         #[arg(long, value_name = "NAME", conflicts_with = "invite")]
         team: Option<String>,
         /// An invite code from the team's owner or an admin (`rapport account invite`)
-        #[arg(long, value_name = "CODE")]
+        // Codes issued before they were hex could start with `-`.
+        #[arg(long, value_name = "CODE", allow_hyphen_values = true)]
         invite: Option<String>,
     },
     /// Sign this device in to an account
@@ -591,4 +592,22 @@ pub struct SignInArgs {
     /// This device's name in the device list [default: the computer's name]
     #[arg(long, value_name = "NAME")]
     pub device_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[test]
+    fn an_invite_code_may_start_with_a_hyphen() {
+        let args = ["rapport", "account", "register", "--server", "http://127.0.0.1:1"];
+        let args = [&args[..], &["--email", "a@b.c", "--invite", "-qewCD_x", "--password-stdin"]];
+        let cli = Cli::try_parse_from(args.concat()).unwrap();
+        let Command::Account(AccountCmd::Register { invite, .. }) = cli.command else {
+            panic!("{cli:?}")
+        };
+        assert_eq!(invite.as_deref(), Some("-qewCD_x"));
+    }
 }

@@ -9,7 +9,7 @@ use axum::Json;
 use uuid::Uuid;
 
 use crate::app::{ApiJson, AppState};
-use crate::auth::{hash_password, hash_secret, new_secret, verify_password};
+use crate::auth::{hash_password, hash_secret, new_invite_code, new_secret, verify_password};
 use crate::error::ApiError;
 use crate::limits::{MAX_EMAIL_BYTES, MAX_NAME_CHARS, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
 use crate::storage::{Joining, NewAccount, NewDevice, Session};
@@ -147,7 +147,7 @@ pub async fn invite(
     if !session.role.manages() {
         return Err(ApiError::Forbidden("only the team's owner and admins can invite".into()));
     }
-    let code = new_secret();
+    let code = new_invite_code();
     let now = state.clock.now_ms();
     let expires_at = now + INVITE_TTL_MS;
     state.storage.create_invite(&session, &hash_secret(&code), now, expires_at).await?;

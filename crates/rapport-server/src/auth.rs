@@ -26,6 +26,15 @@ pub fn new_secret() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A new one-use invite code: 256 random bits as 64 hex digits. People paste it into a
+/// command line, where base64url's `-` as the first character reads as an option (1 code
+/// in 64 could not be used that way), so it is letters and digits only.
+pub fn new_invite_code() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// What the database keeps of a secret.
 pub fn hash_secret(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
@@ -91,5 +100,21 @@ impl FromRequestParts<AppState> for Session {
             state.storage.touch_device(session.device_id, now).await?;
         }
         Ok(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invite_codes_are_letters_and_digits_and_never_repeat() {
+        let codes: std::collections::HashSet<String> =
+            (0..256).map(|_| new_invite_code()).collect();
+        assert_eq!(codes.len(), 256);
+        for code in &codes {
+            assert_eq!(code.len(), 64, "{code}");
+            assert!(code.bytes().all(|b| b.is_ascii_alphanumeric()), "{code}");
+        }
     }
 }
