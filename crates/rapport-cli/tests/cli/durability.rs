@@ -129,3 +129,86 @@ fn inspect(r: &Rapport) -> (String, BTreeSet<String>) {
         (integrity.join("; "), ids.into_iter().collect())
     })
 }
+
+/// `rapport import` killed at random moments (reading, planning, writing, committing): the
+/// store opens intact with all of the file or none of it, never part, and the import then
+/// runs to the end once, and again changes nothing.
+#[test]
+fn kill_9_during_an_import_leaves_all_of_it_or_none() {
+    const ROWS: usize = 8_000;
+    let r = Rapport::new().passphrase(Some(PASS));
+    r.run(&["init"]).success();
+    r.run(&["customer", "add", "--name", "Dora Durable", "--email", "dora@example.com"]).success();
+    let mut csv = String::from("Name,Email,Phone,Labels\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "Person {i:05},p{i}@example.com,+44 20 7946 {:04},Fair\n",
+            i % 10_000
+        ));
+    }
+    let file = r.path("people.csv");
+    std::fs::write(&file, csv).unwrap();
+    let file = file.to_str().unwrap();
+
+    // How long a whole import takes here, in a store of its own: the kills are spread over it.
+    let scratch = Rapport::new().passphrase(Some(PASS));
+    scratch.run(&["init"]).success();
+    let started = Instant::now();
+    scratch.run(&["import", file]).success();
+    let whole = started.elapsed();
+
+    let mut rng = rand::thread_rng();
+    let (mut cut, mut imported) = (0, false);
+    for round in 1..=4 {
+        let mut child = r.command(&["import", file]).stdout(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(whole.mul_f64(rng.gen_range(0.1..1.1)));
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().expect("kill -9"); // SIGKILL on Unix
+            cut += 1;
+        }
+        child.wait().unwrap();
+        let (integrity, customers, batches) = import_state(&r);
+        assert_eq!(integrity, "ok", "round {round}: integrity check after kill -9");
+        // One customer before; a re-run after a complete import matches every row.
+        assert!(
+            customers == 1 || customers == 1 + ROWS as i64,
+            "round {round}: {customers} customers after kill -9: part of the import was kept"
+        );
+        assert_eq!(batches, i64::from(customers > 1), "round {round}: one undo record per import");
+        imported |= customers > 1;
+    }
+    assert!(cut > 0, "no import was ever cut: the test proves nothing");
+    eprintln!("{cut} of 4 imports killed (a whole one takes {whole:?}); imported: {imported}");
+
+    // Run to the end: every row once; once more changes nothing.
+    r.run(&["import", file]).success();
+    let again = r.json(&["import", file]);
+    assert_eq!((again["created"].as_u64(), again["updated"].as_u64()), (Some(0), Some(0)));
+    let (integrity, customers, _) = import_state(&r);
+    assert_eq!((integrity.as_str(), customers), ("ok", 1 + ROWS as i64));
+    assert_eq!(r.json(&["doctor"])["integrity"], "ok");
+}
+
+/// Opens the store in this process: `PRAGMA integrity_check`, customers, import batches.
+fn import_state(r: &Rapport) -> (String, i64, i64) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let unlock = Unlock { passphrase: Some(Zeroizing::new(PASS.to_string())) };
+        let store = Store::open(r.data_dir(), &unlock, rapport_core::system_clock_shared())
+            .await
+            .expect("opening the store after kill -9");
+        let integrity: Vec<String> =
+            sqlx::query_scalar("PRAGMA integrity_check").fetch_all(store.pool()).await.unwrap();
+        let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let batches: i64 = sqlx::query_scalar("SELECT count(*) FROM import_batches")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        (integrity.join("; "), customers, batches)
+    })
+}
