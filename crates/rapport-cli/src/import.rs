@@ -1,7 +1,8 @@
 //! `rapport import FILE`, `import undo [BATCH]`, `import list`.
 
+use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{bail, Context as _};
 use rapport_core::import::{
@@ -85,7 +86,12 @@ async fn import(
         }
         return Ok(());
     }
-    match store.import_file(&name, &bytes, &opts, &|_, _| {}, &AtomicBool::new(false)).await {
+    let progress = Progress::new(&name, !ctx.json && std::io::stderr().is_terminal());
+    let result = store
+        .import_file(&name, &bytes, &opts, &|d, t| progress.show(d, t), &AtomicBool::new(false))
+        .await;
+    progress.clear();
+    match result {
         Ok(s) => {
             if ctx.json {
                 output::json(&s)?;
@@ -206,4 +212,48 @@ async fn undo(ctx: &Context, store: &Store, batch: Option<&str>) -> anyhow::Resu
         );
     }
     Ok(())
+}
+
+/// How far a long import has come, on one line of a terminal's stderr (rewritten at most
+/// once per percent), so a big file never looks stuck. Ctrl-C ends the process, and the
+/// import's single transaction keeps none of it.
+struct Progress {
+    name: String,
+    on: bool,
+    /// The percentage last shown, plus one (0: nothing shown yet).
+    shown: AtomicU64,
+}
+
+impl Progress {
+    fn new(name: &str, on: bool) -> Progress {
+        if on {
+            eprint!("Reading {name}…");
+        }
+        Progress { name: name.to_string(), on, shown: AtomicU64::new(0) }
+    }
+
+    fn show(&self, done: u64, total: u64) {
+        if !self.on || total == 0 {
+            return;
+        }
+        let pct = done * 100 / total;
+        if self.shown.swap(pct + 1, Ordering::Relaxed) == pct + 1 {
+            return;
+        }
+        // The rows are written by 100 %; the search index and the commit come after.
+        let what = if done >= total {
+            "making them searchable and saving".to_string()
+        } else {
+            format!("{done} of {total} rows ({pct} %), Ctrl-C cancels and keeps nothing")
+        };
+        eprint!("\r\x1b[2KImporting {}: {what}", self.name);
+        let _ = std::io::stderr().flush();
+    }
+
+    fn clear(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+        }
+    }
 }
