@@ -34,8 +34,12 @@ use uuid::Uuid;
 use crate::wire::writes;
 use crate::{DeviceId, EntityKind, Hlc, Op, OpAction, OpId};
 
+/// A customer's set of the customers it was said not to be the same person as (ids as
+/// text; kept on the pair's lower id). Add-only: a decision is never taken back.
+pub const NOT_DUPLICATES: &str = "not_duplicates";
+
 /// Fields that are sets of elements rather than registers.
-pub const SET_FIELDS: &[&str] = &["tags"];
+pub const SET_FIELDS: &[&str] = &["tags", NOT_DUPLICATES];
 
 /// Registers whose concurrent losing values are kept for review (conflicts): a customer's
 /// name and owner, a deal's value and stage, an entry's summary and note text. The one

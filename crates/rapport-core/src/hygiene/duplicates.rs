@@ -8,6 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rapport_protocol::rules::NOT_DUPLICATES;
+use rapport_protocol::{EntityKind, OpAction};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -16,7 +18,7 @@ use super::normalize::{
 };
 use super::{DuplicatePair, HygieneOptions};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Change, Store};
 use crate::text::parse_id;
 
 /// A key shared by more customers than this says nothing about any two of them.
@@ -165,15 +167,18 @@ impl Store {
         self.customer_summary(a).await?;
         self.customer_summary(b).await?;
         let (lo, hi) = if a.to_string() < b.to_string() { (a, b) } else { (b, a) };
-        // Local bookkeeping of this user's review, not a change to any record: no op.
         let mut ch = self.change().await?;
-        let now = ch.now().to_rfc3339();
-        sqlx::query("INSERT OR IGNORE INTO duplicate_dismissals (a, b, at) VALUES (?, ?, ?)")
-            .bind(lo.to_string())
-            .bind(hi.to_string())
-            .bind(now)
-            .execute(ch.conn())
+        let added = remember_dismissal(&mut ch, lo, &hi.to_string()).await?;
+        // An op on the pair's lower id, so the whole team stops being shown the pair.
+        if added {
+            let element = hi.to_string().into();
+            ch.op(
+                EntityKind::Customer,
+                lo,
+                OpAction::Add { field: NOT_DUPLICATES.into(), element },
+            )
             .await?;
+        }
         ch.commit().await
     }
 
@@ -267,6 +272,20 @@ fn score(a: &Rec, b: &Rec) -> (u32, Vec<String>) {
         reasons.push("similar names (initials)".into());
     }
     (points, reasons)
+}
+
+/// Stores that `lo` and `hi` (ids as text, `lo` < `hi`) are not one person; whether it is
+/// new. A pair naming a customer this device does not have (yet) is kept all the same.
+pub(crate) async fn remember_dismissal(ch: &mut Change<'_>, lo: Uuid, hi: &str) -> Result<bool> {
+    let now = ch.now().to_rfc3339();
+    let done =
+        sqlx::query("INSERT OR IGNORE INTO duplicate_dismissals (a, b, at) VALUES (?, ?, ?)")
+            .bind(lo.to_string())
+            .bind(hi)
+            .bind(now)
+            .execute(ch.conn())
+            .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 #[cfg(test)]

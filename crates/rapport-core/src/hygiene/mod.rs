@@ -2,7 +2,7 @@
 //! tags, and an audit of data that needs attention.
 
 mod audit;
-mod duplicates;
+pub(crate) mod duplicates;
 mod merge;
 pub mod normalize;
 mod redirect;

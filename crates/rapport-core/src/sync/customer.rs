@@ -2,6 +2,7 @@
 //! indexes follow through the tables' triggers, as they do for local edits.
 
 use rapport_protocol::merges::{Redirects, MERGED_INTO};
+use rapport_protocol::rules::NOT_DUPLICATES;
 use rapport_protocol::EntityKind;
 use serde_json::Value;
 use uuid::Uuid;
@@ -114,5 +115,16 @@ pub(crate) async fn rebuild_with(
     .bind(&tags_json)
     .execute(ch.conn())
     .await?;
+    // Pairs said not to be one person, on any device (never taken back, so only added).
+    let own = id.to_string();
+    for other in record.elements(NOT_DUPLICATES) {
+        match serde_json::from_str::<String>(other) {
+            Ok(other) if own < other => {
+                crate::hygiene::duplicates::remember_dismissal(ch, id, &other).await?;
+            }
+            // Not a pair this device would have written (lower id first): ignored.
+            _ => {}
+        }
+    }
     Ok(true)
 }

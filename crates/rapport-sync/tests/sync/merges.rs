@@ -132,3 +132,52 @@ async fn edits_made_apart_to_a_merged_customer_reach_the_survivor() {
         assert_eq!(s.get_customer(survivor).await.unwrap().title, None);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_said_not_to_be_one_person_is_not_proposed_on_any_device() {
+    let server = Server::start().await;
+    let (da, db, dc) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (store(da.path()).await, store(db.path()).await);
+    owner(&server, &a, "owner@example.com").await;
+    member(&server, &a, &b, "rep@example.com").await;
+    let x = add(&a, "Ann Example").await;
+    let y = add(&a, "Ann Example").await;
+    sync_all(&[&a, &b]).await;
+    let mut both = [x, y];
+    both.sort();
+    assert_eq!(pairs(&b).await, [both], "both devices propose the pair first");
+
+    // The rep says they are two people; after a sync the owner is not asked again, nor is
+    // a laptop that joins later (from the snapshot).
+    b.dismiss_duplicate(y, x).await.unwrap();
+    assert!(pairs(&b).await.is_empty());
+    sync_all(&[&b, &a]).await;
+    assert!(pairs(&a).await.is_empty(), "the owner still sees the pair");
+    let c = store(dc.path()).await;
+    member(&server, &a, &c, "laptop@example.com").await;
+    sync(&c).await.unwrap();
+    assert_eq!(names(&c).await, ["Ann Example", "Ann Example"]);
+    assert!(pairs(&c).await.is_empty(), "the new device still sees the pair");
+    // Said twice (once on each device before syncing): one op, nothing changes.
+    a.dismiss_duplicate(x, y).await.unwrap();
+    sync_all(&[&a, &b, &c]).await;
+    assert!(pairs(&a).await.is_empty() && pairs(&b).await.is_empty());
+}
+
+/// The duplicate pairs a device proposes, each as its two ids in order.
+async fn pairs(store: &Store) -> Vec<[Uuid; 2]> {
+    let mut out: Vec<[Uuid; 2]> = store
+        .duplicates(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            let mut ids = [p.a.id, p.b.id];
+            ids.sort();
+            ids
+        })
+        .collect();
+    out.sort();
+    out
+}
