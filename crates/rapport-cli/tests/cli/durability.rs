@@ -109,14 +109,23 @@ fn write_then_kill(r: &Rapport, run_for: Duration) -> Vec<String> {
     ids
 }
 
-/// Opens the store in this process: `PRAGMA integrity_check` and the interaction ids.
-fn inspect(r: &Rapport) -> (String, BTreeSet<String>) {
+/// Runs `read` on the store opened in this process (as a restarted app would open it).
+fn with_store<T>(r: &Rapport, read: impl AsyncFnOnce(&Store) -> T) -> T {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
         let unlock = Unlock { passphrase: Some(Zeroizing::new(PASS.to_string())) };
         let store = Store::open(r.data_dir(), &unlock, rapport_core::system_clock_shared())
             .await
             .expect("opening the store after kill -9");
+        let out = read(&store).await;
+        store.close().await;
+        out
+    })
+}
+
+/// `PRAGMA integrity_check` and the interaction ids.
+fn inspect(r: &Rapport) -> (String, BTreeSet<String>) {
+    with_store(r, async |store| {
         let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_all(store.pool())
             .await
@@ -125,7 +134,6 @@ fn inspect(r: &Rapport) -> (String, BTreeSet<String>) {
             .fetch_all(store.pool())
             .await
             .expect("reading interaction ids");
-        store.close().await;
         (integrity.join("; "), ids.into_iter().collect())
     })
 }
@@ -190,14 +198,9 @@ fn kill_9_during_an_import_leaves_all_of_it_or_none() {
     assert_eq!(r.json(&["doctor"])["integrity"], "ok");
 }
 
-/// Opens the store in this process: `PRAGMA integrity_check`, customers, import batches.
+/// `PRAGMA integrity_check`, customers, import batches.
 fn import_state(r: &Rapport) -> (String, i64, i64) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    rt.block_on(async {
-        let unlock = Unlock { passphrase: Some(Zeroizing::new(PASS.to_string())) };
-        let store = Store::open(r.data_dir(), &unlock, rapport_core::system_clock_shared())
-            .await
-            .expect("opening the store after kill -9");
+    with_store(r, async |store| {
         let integrity: Vec<String> =
             sqlx::query_scalar("PRAGMA integrity_check").fetch_all(store.pool()).await.unwrap();
         let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
@@ -208,7 +211,6 @@ fn import_state(r: &Rapport) -> (String, i64, i64) {
             .fetch_one(store.pool())
             .await
             .unwrap();
-        store.close().await;
         (integrity.join("; "), customers, batches)
     })
 }
