@@ -43,13 +43,35 @@ pub enum Error {
     NotSqlcipher,
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
+    /// SQLite could not grow the store (the disk or the file system's quota is full, or a
+    /// size cap). The change was rolled back whole.
+    #[error("the disk is full: the change was not saved, and nothing stored before it was lost. Free some space and try again")]
+    DiskFull,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A long task stopped because the user asked; nothing of it was kept.
     #[error("{0}")]
     Cancelled(String),
     #[error("{0}")]
     Internal(String),
+}
+
+/// SQLite's `SQLITE_FULL` (its unix files answer ENOSPC with it too).
+const SQLITE_FULL: &str = "13";
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        let full = match &e {
+            sqlx::Error::Database(d) => d.code().as_deref() == Some(SQLITE_FULL),
+            sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        };
+        if full {
+            Error::DiskFull
+        } else {
+            Error::Database(e)
+        }
+    }
 }
 
 impl Error {
@@ -76,7 +98,7 @@ impl Error {
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
             Error::BadBackup { code, .. } => *code,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
-            Error::Io { .. } => ErrorCode::Io,
+            Error::Io { .. } | Error::DiskFull => ErrorCode::Io,
             Error::Cancelled(_) => ErrorCode::Cancelled,
             Error::NotSqlcipher | Error::Database(_) | Error::Internal(_) => ErrorCode::Internal,
         }

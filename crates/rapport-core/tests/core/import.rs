@@ -850,3 +850,45 @@ async fn undoing_an_import_that_replaced_a_photo_brings_the_old_photo_back() {
     assert_eq!(store.customer_photo(ada).await.unwrap().unwrap().data, jpeg(1));
     assert_eq!(count(&store, "SELECT count(*) FROM customers WHERE deleted_at IS NULL").await, 1);
 }
+
+/// The store can't grow (SQLite's `max_page_count` stands in for a full disk: the same
+/// SQLITE_FULL, which SQLite also returns for ENOSPC): the import says so in words, keeps
+/// nothing, and works once there is room again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_is_said_in_words_and_the_import_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let mut csv = String::from("Name,Email\n");
+    for i in 0..3_000 {
+        csv.push_str(&format!("Person {i},p{i}@example.com\n"));
+    }
+    import_bytes(&store, "first.csv", b"Name\nAda Lovelace\n").await.unwrap();
+    let before = count(&store, "SELECT count(*) FROM customers").await;
+
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count").fetch_one(store.pool()).await.unwrap();
+    cap_pages(&store, pages + 8).await;
+    let err = import_bytes(&store, "people.csv", csv.as_bytes()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Io, "{err}");
+    let message = rapport_core::ApiError::from(&err).message;
+    assert!(message.contains("disk is full") && message.contains("not saved"), "{message}");
+    assert_eq!(count(&store, "SELECT count(*) FROM customers").await, before);
+    assert_eq!(count(&store, "SELECT count(*) FROM import_batches").await, 1);
+
+    cap_pages(&store, 1 << 30).await;
+    let s = import_bytes(&store, "people.csv", csv.as_bytes()).await.unwrap();
+    assert_eq!(s.created, 3_000);
+    let ok: String =
+        sqlx::query_scalar("PRAGMA integrity_check").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(ok, "ok");
+}
+
+/// Sets `max_page_count` on every pooled connection (it is per connection): holds them all
+/// at once so each gets it.
+async fn cap_pages(store: &Store, n: i64) {
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut conn = store.pool().acquire().await.unwrap();
+        sqlx::query(&format!("PRAGMA max_page_count = {n}")).execute(&mut *conn).await.unwrap();
+        held.push(conn);
+    }
+}
