@@ -496,6 +496,11 @@ async fn words_in_different_places_find_the_customer_until_they_are_gone() {
     assert_eq!(found(&store, "widget gadgets").await, ["Bo Ek", "Widget Fan"]);
     assert_eq!(found(&store, "pricing gadgets").await, ["Bo Ek"]);
     assert!(found(&store, "sami gadgets").await.is_empty());
+    // A word of several tokens is a phrase: it must not run from the name into the company
+    // (one text in the index of whole customers, two columns word by word).
+    add(&store, "Lena O", Some("gadgets"), Some("Brien Works")).await;
+    assert_eq!(found(&store, "gadgets lena").await, ["Lena O"]);
+    assert!(found(&store, "gadgets o'brien").await.is_empty());
 
     // Edited: the word leaves; edited back, it returns.
     exec(&store, "UPDATE interactions SET summary = 'Demo' WHERE id = ?", demo).await;
