@@ -418,7 +418,7 @@ fn any_text_as_a_query_never_errors() {
 /// word by word from `customer_search` (the way several words were matched before the
 /// index of one document per customer, migration 17).
 async fn word_by_word(store: &Store, q: &str) -> Vec<String> {
-    let sets = vec!["SELECT rowid / 128 FROM customer_search WHERE customer_search MATCH ?"; 2]
+    let sets = ["SELECT rowid / 128 FROM customer_search WHERE customer_search MATCH ?"; 2]
         .join(" INTERSECT ");
     let sql = format!(
         "SELECT display_name FROM customers WHERE deleted_at IS NULL AND rowid IN ({sets})
