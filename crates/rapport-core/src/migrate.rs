@@ -26,6 +26,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../migrations/0014_create_ops.sql")),
     (15, include_str!("../migrations/0015_sync_log.sql")),
     (16, include_str!("../migrations/0016_sync_conflicts.sql")),
+    (17, include_str!("../migrations/0017_search_all.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

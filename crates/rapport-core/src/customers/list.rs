@@ -182,7 +182,7 @@ impl Store {
         let mut rowids: Vec<i64> = ranked.rowids.iter().copied().skip(offset).take(limit).collect();
         if !ranked.complete && rowids.len() < limit {
             let mut args = SqliteArguments::default();
-            let cond = conditions(filter, Some(&search.exprs), &mut args)?;
+            let cond = search::search_conditions(filter, search, &mut args)?;
             let ranked_list =
                 ranked.rowids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
             push_arg(&mut args, (limit - rowids.len()) as i64)?;

@@ -12,6 +12,10 @@
 //!    other own fields (company, emails, phones, tags, notes), then the timeline;
 //! 2. recency (last contact, newest first), then name.
 //!
+//! Several words, each of which may match in a different field or entry, are ANDed in the
+//! index of one document per customer (migration 17) when it gives the same customers (see
+//! [`Search::all`]); one word, in `customer_search` as before.
+//!
 //! When more customers match than the bound, the ranked ones come first and the rest follow
 //! in name order. The list counts matches only up to a cap (see `CustomerPage`), so a
 //! broad word stops early instead of being read whole.
@@ -42,6 +46,12 @@ pub(crate) struct Search {
     /// Per word, the real words it was widened to (typos).
     pub corrections: Vec<Vec<String>>,
     pub exprs: Vec<String>,
+    /// Every word's expression ANDed, for `customer_all_search` (one document per
+    /// customer: FTS5 ANDs them itself, reading lazily). `None` for one word, and when a
+    /// word is several tokens ("o'brien", "555-12"): that index joins a customer's fields
+    /// and entries into one text, where such a phrase could run from one into the next and
+    /// find a customer `customer_search` would not.
+    pub all: Option<String>,
 }
 
 /// Where a search hit matched.
@@ -143,7 +153,9 @@ impl Store {
             exprs.push(w.expr(&fixes));
             corrections.push(fixes);
         }
-        Ok(Some(Search { words, corrections, exprs }))
+        let all = (words.len() > 1 && words.iter().all(|w| w.tokens.len() == 1))
+            .then(|| query::all_of(&exprs, None));
+        Ok(Some(Search { words, corrections, exprs, all }))
     }
 
     /// The best matching customers under `filter`'s other filters (see the module doc),
@@ -193,12 +205,14 @@ impl Store {
         let whole = self.whole_words(search).await?;
         let mut matches = None;
         if let Some(whole) = &whole {
-            let ids = self.anywhere_ids(filter, whole, fetch).await?;
+            let ids = self.anywhere_ids(filter, whole, None, fetch).await?;
             if ids.len() >= limit {
                 let total = match cap {
                     Some(cap) if ids.len() as u64 >= cap => Total { n: cap, lower_bound: true },
                     _ => {
-                        let all = self.anywhere_ids(filter, &search.exprs, cap).await?;
+                        let all = self
+                            .anywhere_ids(filter, &search.exprs, search.all.as_deref(), cap)
+                            .await?;
                         Total { n: all.len() as u64, lower_bound: at_cap(all.len(), cap) }
                     }
                 };
@@ -208,7 +222,8 @@ impl Store {
         let (ids, total) = match matches {
             Some(m) => m,
             None => {
-                let ids = self.anywhere_ids(filter, &search.exprs, fetch).await?;
+                let ids =
+                    self.anywhere_ids(filter, &search.exprs, search.all.as_deref(), fetch).await?;
                 let total = Total { n: ids.len() as u64, lower_bound: at_cap(ids.len(), cap) };
                 (ids, total)
             }
@@ -283,11 +298,12 @@ impl Store {
         cap: u64,
     ) -> Result<Total> {
         if let Some(whole) = self.whole_words(search).await? {
-            if self.anywhere_ids(filter, &whole, Some(cap)).await?.len() as u64 >= cap {
+            if self.anywhere_ids(filter, &whole, None, Some(cap)).await?.len() as u64 >= cap {
                 return Ok(Total { n: cap, lower_bound: true });
             }
         }
-        let n = self.anywhere_ids(filter, &search.exprs, Some(cap)).await?.len();
+        let n =
+            self.anywhere_ids(filter, &search.exprs, search.all.as_deref(), Some(cap)).await?.len();
         Ok(Total { n: n as u64, lower_bound: at_cap(n, Some(cap)) })
     }
 
@@ -308,16 +324,22 @@ impl Store {
 
     /// Live customers (under `filter`) matching every one of `exprs` anywhere (the timeline
     /// included; each may match in a different document), in rowid order, up to `cap`.
-    /// Driven by the first expression's matches as the index yields them.
+    /// With `all` (their AND, see [`Search::all`]), one query of the index of one document
+    /// per customer; else driven by the first expression's matches as the index yields
+    /// them, the others each read whole.
     async fn anywhere_ids(
         &self,
         filter: &CustomerQuery,
         exprs: &[String],
+        all: Option<&str>,
         cap: Option<u64>,
     ) -> Result<Vec<i64>> {
+        let limit = cap.map_or(-1, |c| c as i64);
+        if let Some(all) = all {
+            return self.all_ids(filter, all, limit).await;
+        }
         let mut args = SqliteArguments::default();
         push_arg(&mut args, exprs[0].clone())?;
-        let limit = cap.map_or(-1, |c| c as i64);
         let sql = if filter.has_filters() {
             let cond = conditions(filter, Some(&exprs[1..]), &mut args)?;
             format!(
@@ -340,6 +362,15 @@ impl Store {
             );
             sql
         };
+        push_arg(&mut args, limit)?;
+        Ok(sqlx::query_scalar_with(&sql, args).fetch_all(self.pool()).await?)
+    }
+
+    /// Live customers (under `filter`) whose one document matches `all`, in rowid order, up
+    /// to `limit` (-1: all).
+    async fn all_ids(&self, filter: &CustomerQuery, all: &str, limit: i64) -> Result<Vec<i64>> {
+        let mut args = SqliteArguments::default();
+        let sql = format!("{} LIMIT ?", all_matches(filter, all, &mut args)?);
         push_arg(&mut args, limit)?;
         Ok(sqlx::query_scalar_with(&sql, args).fetch_all(self.pool()).await?)
     }
@@ -387,6 +418,12 @@ impl Store {
         filter: &CustomerQuery,
         search: &Search,
     ) -> Result<u64> {
+        if let Some(all) = &search.all {
+            let mut args = SqliteArguments::default();
+            let sql = format!("SELECT count(*) FROM ({})", all_matches(filter, all, &mut args)?);
+            let n: i64 = sqlx::query_scalar_with(&sql, args).fetch_one(self.pool()).await?;
+            return Ok(n as u64);
+        }
         if filter.has_filters() {
             return self.count_matching(filter, Some(&search.exprs)).await;
         }
@@ -443,6 +480,43 @@ impl Store {
     }
 }
 
+/// The rowids of the live customers (under `filter`) whose one document (migration 17)
+/// matches `all`, in rowid order, as the index yields them. Without other filters the
+/// customers' rows are read only for the few deleted ones.
+fn all_matches(
+    filter: &CustomerQuery,
+    all: &str,
+    args: &mut SqliteArguments<'static>,
+) -> Result<String> {
+    push_arg(args, all.to_string())?;
+    if !filter.has_filters() {
+        return Ok("SELECT rowid FROM customer_all_search WHERE customer_all_search MATCH ?
+             AND rowid NOT IN (SELECT rowid FROM customers WHERE deleted_at IS NOT NULL)"
+            .to_string());
+    }
+    let cond = conditions(filter, None, args)?;
+    Ok(format!(
+        "SELECT c.rowid
+         FROM (SELECT rowid AS r FROM customer_all_search WHERE customer_all_search MATCH ?) m
+         CROSS JOIN customers c ON c.rowid = m.r WHERE {cond}"
+    ))
+}
+
+/// The WHERE clause of a search under `filter` over `customers c` (for the customers past
+/// the ranked ones, in name order): the words' AND in one set when [`Search::all`] allows.
+pub(crate) fn search_conditions(
+    filter: &CustomerQuery,
+    search: &Search,
+    args: &mut SqliteArguments<'static>,
+) -> Result<String> {
+    let Some(all) = &search.all else { return conditions(filter, Some(&search.exprs), args) };
+    let cond = conditions(filter, None, args)?;
+    push_arg(args, all.clone())?;
+    Ok(format!(
+        "{cond} AND c.rowid IN (SELECT rowid FROM customer_all_search WHERE customer_all_search MATCH ?)"
+    ))
+}
+
 /// Whether `n` matches reached `cap` (so there may be more).
 fn at_cap(n: usize, cap: Option<u64>) -> bool {
     cap.is_some_and(|c| n as u64 >= c)
@@ -485,7 +559,7 @@ mod tests {
     fn tier(name: &str, q: &str) -> Option<u8> {
         let words = query::parse(q);
         let corrections = vec![vec!["dubois".to_string()]; words.len()];
-        name_tier(name, &Search { exprs: Vec::new(), words, corrections })
+        name_tier(name, &Search { exprs: Vec::new(), words, corrections, all: None })
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The search index during a bulk create (an import, or a sync bootstrap's page). Triggers keep `customer_search`,
-//! `customer_own_search` (and the typo vocabulary's `search_terms_pending`) in step row by
-//! row, re-indexing a customer for each email, phone and tag. While an import inserts its
+//! `customer_own_search`, `customer_all_search` (and the typo vocabulary's
+//! `search_terms_pending`) in step row by row, re-indexing a customer for each email, phone and tag. While an import inserts its
 //! new customers those triggers are dropped, and the new customers are then indexed with
 //! one statement each — the triggers' own queries, run once over the new rows — and their
 //! words added to the typo vocabulary. Then the triggers are re-created
@@ -31,7 +31,7 @@ pub(crate) async fn suspend(conn: &mut SqliteConnection) -> Result<Suspended> {
     let triggers: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN {TABLES}
            AND (sql LIKE '%customer_search%' OR sql LIKE '%customer_own_search%'
-                OR sql LIKE '%search_terms_pending%')
+                OR sql LIKE '%customer_all_search%' OR sql LIKE '%search_terms_pending%')
          ORDER BY rowid"
     ))
     .fetch_all(&mut *conn)
@@ -53,7 +53,7 @@ pub(crate) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<
     sqlx::query("DROP TABLE IF EXISTS temp.import_new_docs").execute(&mut *conn).await?;
     sqlx::query(
         "CREATE TEMP TABLE import_new_docs AS
-         SELECT doc, name, company, emails, phones, notes, tags FROM customer_search_fields
+         SELECT doc, id, name, company, emails, phones, notes, tags FROM customer_search_fields
          WHERE id IN (SELECT id FROM customers WHERE rowid > ?1) ORDER BY doc",
     )
     .bind(s.after_rowid)
@@ -71,6 +71,25 @@ pub(crate) async fn resume(conn: &mut SqliteConnection, s: Suspended) -> Result<
         "INSERT INTO customer_own_search (rowid, name, company, emails, phones, notes, tags)
          SELECT doc / 128, name, company, emails, phones, notes, tags FROM temp.import_new_docs
          ORDER BY doc",
+    )
+    .execute(&mut *conn)
+    .await?;
+    // The one-document-per-customer index (migration 17), as its view builds it. The
+    // entries' triggers are not suspended, so an entry logged meanwhile (a sync page) may
+    // have indexed its customer already: those documents go first (deleting one that is
+    // not there does nothing), or the index would hold two of one rowid.
+    sqlx::query(
+        "DELETE FROM customer_all_search WHERE rowid IN (SELECT rowid FROM customers WHERE rowid > ?1)",
+    )
+    .bind(s.after_rowid)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO customer_all_search (rowid, own, timeline)
+         SELECT d.doc / 128, concat_ws(' ', d.name, d.company, d.emails, d.phones, d.notes, d.tags),
+             (SELECT group_concat(concat_ws(' ', i.summary, i.body), ' ') FROM interactions i
+                 WHERE i.customer_id = d.id AND i.deleted_at IS NULL)
+         FROM temp.import_new_docs d ORDER BY d.doc",
     )
     .execute(&mut *conn)
     .await?;

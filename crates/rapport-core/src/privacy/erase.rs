@@ -245,6 +245,10 @@ pub(crate) async fn erase_person(ch: &mut Change<'_>, id: Uuid) -> Result<Remove
             .bind(rowid)
             .execute(ch.conn())
             .await?;
+        sqlx::query("DELETE FROM customer_all_search WHERE rowid = ?")
+            .bind(rowid)
+            .execute(ch.conn())
+            .await?;
     }
 
     let (ops_removed, ops_redacted) = scrub_ops(ch, &ids).await?;
@@ -322,6 +326,11 @@ pub(crate) async fn settle(ch: &mut Change<'_>) -> Result<()> {
         .await?;
     // The own-fields index (migration 13) too: its trigger removed the document.
     sqlx::query("INSERT INTO customer_own_search (customer_own_search) VALUES ('optimize')")
+        .execute(ch.conn())
+        .await?;
+    // And the one-document-per-customer index (migration 17), whose triggers re-indexed
+    // or removed the documents holding the erased text.
+    sqlx::query("INSERT INTO customer_all_search (customer_all_search) VALUES ('optimize')")
         .execute(ch.conn())
         .await?;
     // The typo vocabulary keeps whole words: theirs go once the index no longer has them.

@@ -105,11 +105,33 @@ async fn own_matches(store: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
     (live, fresh)
 }
 
+/// The customers (rowids) matching `q` in the index of one document per customer
+/// (migration 17), and in one built afresh from its triggers' view.
+async fn all_matches(store: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
+    let mut out = Vec::new();
+    for table in ["customer_all_search", "check_all"] {
+        let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid");
+        out.push(sqlx::query_scalar(&sql).bind(q).fetch_all(store.pool()).await.unwrap());
+    }
+    let fresh = out.pop().unwrap_or_default();
+    (out.pop().unwrap_or_default(), fresh)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path()).await;
     let ada = ada(&store).await;
+    // A timeline entry of a customer who was there before.
+    let met = rapport_core::timeline::NewInteraction {
+        summary: "Quarterly engines review".into(),
+        ..crate::support::entry(
+            ada,
+            rapport_core::timeline::InteractionKind::Meeting,
+            crate::support::at("2026-11-02T09:00:00Z"),
+        )
+    };
+    store.log_interaction(&met).await.unwrap();
     let before = store.get_customer(ada).await.unwrap();
     let schema = triggers(&store).await;
     let bytes = file();
@@ -199,6 +221,10 @@ async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() 
         "INSERT INTO check_search (rowid, name, company, emails, phones, notes, tags)
          SELECT doc, name, company, emails, phones, notes, tags FROM customer_search_fields
          WHERE id IN (SELECT id FROM customers)",
+        "CREATE VIRTUAL TABLE check_all USING fts5 (own, timeline,
+            tokenize = 'unicode61 remove_diacritics 2')",
+        "INSERT INTO check_all (rowid, own, timeline)
+         SELECT rowid, own, timeline FROM customer_all_search_docs",
     ] {
         sqlx::query(sql).execute(store.pool()).await.unwrap();
     }
@@ -220,6 +246,22 @@ async fn an_import_of_several_chunks_is_searchable_matched_and_undone_exactly() 
         let (live, fresh) = own_matches(&store, q).await;
         assert!(!live.is_empty(), "{q}: nothing found in the own-fields index");
         assert_eq!(live, fresh, "{q} (own fields)");
+    }
+    for q in [
+        "kowalski",
+        "person17 AND booth",
+        "firm AND vip",
+        "analytical AND engines AND lovelace",
+        "p2598",
+        "9999",
+        "own: fair",
+        "timeline: quarterly",
+        "quarterly AND poetry",
+        "lovelace",
+    ] {
+        let (live, fresh) = all_matches(&store, q).await;
+        assert!(!live.is_empty(), "{q}: nothing found in the index of whole customers");
+        assert_eq!(live, fresh, "{q} (whole customers)");
     }
     let (hits, _) = store.search("nakamuar", 5).await.unwrap();
     assert!(!hits.is_empty(), "a typo finds the imported word (the vocabulary has it)");

@@ -273,14 +273,28 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     add(&store, "Ada Old").await;
     let backup = dir.path().join("old.db");
     store.backup(&backup).await.unwrap();
-    // Make it what a backup from two schemas back looks like: no log of other devices' ops,
+    // Make it what a backup from three schemas back looks like: no log of other devices' ops,
     // no sync account, and an outbox without the removes' observed adds (migration 15),
-    // no conflict list (16).
-    let older = rapport_core::SCHEMA_VERSION - 2;
+    // no conflict list (16), no index of whole customers (17).
+    let older = rapport_core::SCHEMA_VERSION - 3;
     let ops_before: i64 =
         sqlx::query_scalar("SELECT count(*) FROM ops").fetch_one(store.pool()).await.unwrap();
     assert!(ops_before > 0);
     let mut c = keyed(&backup, &raw_key(dir.path())).await;
+    let index: Vec<String> = sqlx::query_scalar(
+        "SELECT 'DROP TRIGGER ' || name FROM sqlite_master
+         WHERE type = 'trigger' AND sql LIKE '%customer_all_search%'",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    for sql in index
+        .iter()
+        .map(String::as_str)
+        .chain(["DROP VIEW customer_all_search_docs", "DROP TABLE customer_all_search"])
+    {
+        sqlx::query(sql).execute(&mut c).await.unwrap();
+    }
     for sql in [
         "DROP TABLE remote_ops",
         "DROP TABLE sync_state",
@@ -313,6 +327,12 @@ async fn an_older_backup_is_migrated_when_the_store_reopens() {
     .unwrap();
     assert_eq!(seen, 2);
     assert_eq!(restored.sync_status().await.unwrap().conflicts, 0);
+    // Several words are searched in the index migration 17 built from the data.
+    let q = rapport_core::customers::CustomerQuery {
+        query: Some("ada old".into()),
+        ..Default::default()
+    };
+    assert_eq!(restored.count_customers(&q).await.unwrap(), 1);
     assert_eq!(backups_named(dir.path(), &format!("pre-migration-v{older}-")).len(), 1);
     restored.close().await;
 }

@@ -413,3 +413,130 @@ fn any_text_as_a_query_never_errors() {
     rt.block_on(store.close());
     result.unwrap();
 }
+
+/// The live customers (names, sorted) with every word of `q` as a prefix somewhere, read
+/// word by word from `customer_search` (the way several words were matched before the
+/// index of one document per customer, migration 17).
+async fn word_by_word(store: &Store, q: &str) -> Vec<String> {
+    let sets = ["SELECT rowid / 128 FROM customer_search WHERE customer_search MATCH ?"; 2]
+        .join(" INTERSECT ");
+    let sql = format!(
+        "SELECT display_name FROM customers WHERE deleted_at IS NULL AND rowid IN ({sets})
+         ORDER BY display_name"
+    );
+    let mut query = sqlx::query_scalar(&sql);
+    let words: Vec<&str> = q.split_whitespace().collect();
+    assert_eq!(words.len(), 2, "{q}");
+    for w in words {
+        query = query.bind(format!("\"{w}\"*"));
+    }
+    query.fetch_all(store.pool()).await.unwrap()
+}
+
+/// What a two-word search finds (sorted), checked against [`word_by_word`], with and
+/// without another filter, and counted alike.
+async fn found(store: &Store, q: &str) -> Vec<String> {
+    let mut names = search(store, q).await;
+    names.sort();
+    assert_eq!(names, word_by_word(store, q).await, "{q}: as word by word");
+    let people = CustomerQuery {
+        query: Some(q.into()),
+        kind: Some(rapport_core::customers::CustomerKind::Person),
+        ..Default::default()
+    };
+    let page = store.customer_page(&people).await.unwrap();
+    let mut filtered: Vec<String> = page.items.into_iter().map(|c| c.display_name).collect();
+    filtered.sort();
+    assert_eq!(filtered, names, "{q}: with a filter");
+    assert_eq!(page.total as usize, names.len(), "{q}: filtered total");
+    let count = CustomerQuery { query: Some(q.into()), ..Default::default() };
+    assert_eq!(store.count_customers(&count).await.unwrap() as usize, names.len(), "{q}");
+    assert_eq!(store.count_customers(&people).await.unwrap() as usize, names.len(), "{q}");
+    names
+}
+
+async fn exec(store: &Store, sql: &str, id: Uuid) {
+    sqlx::query(sql).bind(id.to_string()).execute(store.pool()).await.unwrap();
+}
+
+/// Several words may each match in a different place: one in the name and one in an
+/// entry, or each in a different entry; the entry's edit, deletion and move (a merge) and
+/// the customer's deletion are followed at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_in_different_places_find_the_customer_until_they_are_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path()).await;
+    let sami = add(&store, "Sami Berg", None, None).await;
+    let review = NewInteraction {
+        summary: "Quarterly review".into(),
+        ..entry(sami, InteractionKind::Meeting, at("2026-11-02T09:00:00Z"))
+    };
+    let review = store.log_interaction(&review).await.unwrap().id;
+    contacted(&store, sami, 3).await;
+    let bo = add(&store, "Bo Ek", None, None).await;
+    let talk = NewInteraction {
+        summary: "Pricing talk".into(),
+        body: Some("About the widgets".into()),
+        ..entry(bo, InteractionKind::Call, at("2026-11-04T09:00:00Z"))
+    };
+    store.log_interaction(&talk).await.unwrap();
+    let demo = NewInteraction {
+        summary: "Gadgets demo".into(),
+        ..entry(bo, InteractionKind::Meeting, at("2026-11-05T09:00:00Z"))
+    };
+    let demo = store.log_interaction(&demo).await.unwrap().id;
+    // Only one of the words each.
+    add(&store, "Widget Fan", Some("likes gadgets"), None).await;
+    let cy = add(&store, "Cy Dahl", None, None).await;
+    contacted(&store, cy, 6).await;
+
+    assert_eq!(found(&store, "sami quarterly").await, ["Sami Berg"]);
+    assert_eq!(found(&store, "quarterly sam").await, ["Sami Berg"]);
+    assert_eq!(found(&store, "widgets gadgets").await, ["Bo Ek"]);
+    assert_eq!(found(&store, "widget gadgets").await, ["Bo Ek", "Widget Fan"]);
+    assert_eq!(found(&store, "pricing gadgets").await, ["Bo Ek"]);
+    assert!(found(&store, "sami gadgets").await.is_empty());
+    // A word of several tokens is a phrase: it must not run from the name into the company
+    // (one text in the index of whole customers, two columns word by word).
+    add(&store, "Lena O", Some("gadgets"), Some("Brien Works")).await;
+    assert_eq!(found(&store, "gadgets lena").await, ["Lena O"]);
+    assert!(found(&store, "gadgets o'brien").await.is_empty());
+
+    // Edited: the word leaves; edited back, it returns.
+    exec(&store, "UPDATE interactions SET summary = 'Demo' WHERE id = ?", demo).await;
+    assert!(found(&store, "pricing gadgets").await.is_empty());
+    exec(&store, "UPDATE interactions SET summary = 'Gadgets demo' WHERE id = ?", demo).await;
+    assert_eq!(found(&store, "pricing gadgets").await, ["Bo Ek"]);
+    // Deleted (and restored), then gone for good.
+    let soft = "UPDATE interactions SET deleted_at = '2026-11-07T00:00:00Z' WHERE id = ?";
+    exec(&store, soft, review).await;
+    assert!(found(&store, "sami quarterly").await.is_empty());
+    exec(&store, "UPDATE interactions SET deleted_at = NULL WHERE id = ?", review).await;
+    assert_eq!(found(&store, "sami quarterly").await, ["Sami Berg"]);
+    exec(&store, "DELETE FROM interactions WHERE id = ?", review).await;
+    assert!(found(&store, "sami quarterly").await.is_empty());
+
+    // Merged: Bo's entries move to Cy, and so do their words.
+    assert!(found(&store, "cy gadgets").await.is_empty());
+    store.merge_customers(bo, cy, &rapport_core::hygiene::Pick::new()).await.unwrap();
+    assert_eq!(found(&store, "cy gadgets").await, ["Cy Dahl"]);
+    assert_eq!(found(&store, "pricing gadgets").await, ["Cy Dahl"]);
+    let bo_rowid: i64 = sqlx::query_scalar("SELECT rowid FROM customers WHERE id = ?")
+        .bind(bo.to_string())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let holders: Vec<i64> = sqlx::query_scalar(
+        "SELECT rowid FROM customer_all_search WHERE customer_all_search MATCH 'gadgets AND pricing'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(!holders.contains(&bo_rowid), "the merged-away customer's document lost them");
+    // The customer deleted.
+    store.delete_customer(cy).await.unwrap();
+    assert!(found(&store, "cy gadgets").await.is_empty());
+    assert!(found(&store, "pricing gadgets").await.is_empty());
+    assert_eq!(found(&store, "widget gadgets").await, ["Widget Fan"]);
+    store.close().await;
+}
