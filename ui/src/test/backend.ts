@@ -8,6 +8,14 @@ export const invokeMock = vi.mocked(invoke);
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
+/** The calls made so far of one command, with their arguments. */
+export const calls = (command: string) => invokeMock.mock.calls.filter(([c]) => c === command);
+
+/** A handler that answers as the backend refuses: its `{code, message}` error. */
+export const refused = (code: string, message: string) => () => {
+  throw { code, message };
+};
+
 /** Routes each command to a handler; an unknown command fails the test loudly. */
 export function backend(handlers: Record<string, Handler>): void {
   invokeMock.mockImplementation(async (command: string, args?: unknown) => {

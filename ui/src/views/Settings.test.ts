@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backend, invokeMock } from "../test/backend";
+import { backend, calls, invokeMock } from "../test/backend";
 import { emit, resetEvents } from "../test/events";
 import { SYNC_OFF } from "../test/sync";
 import type { StoreInfo } from "../lib/bindings/StoreInfo";
@@ -36,7 +36,6 @@ const INFO: StoreInfo = {
 
 const $ = <T extends HTMLElement = HTMLElement>(testid: string) =>
   document.querySelector<T>(`[data-testid="${testid}"]`);
-const calls = (command: string) => invokeMock.mock.calls.filter(([c]) => c === command);
 const text = () => document.body.textContent ?? "";
 
 async function settle() {

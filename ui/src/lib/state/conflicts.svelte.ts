@@ -2,6 +2,7 @@ import { toRapportError } from "../api";
 import * as api from "../api/sync";
 import type { SyncConflict } from "../bindings/SyncConflict";
 import { sentence } from "../sync/words";
+import { Listeners } from "./listeners";
 
 interface Options {
   onLocked?: () => void;
@@ -37,8 +38,7 @@ export class ConflictsState {
   settled = $state<string | null>(null);
 
   #options: Options;
-  #unlisten: (() => void)[] = [];
-  #disposed = false;
+  #listeners = new Listeners();
   /** Bumped per read: an older answer arriving late is dropped. */
   #reads = 0;
 
@@ -48,22 +48,17 @@ export class ConflictsState {
 
   /** Reads the list and follows sync: a new count or new data means another read. */
   async start(): Promise<void> {
-    this.#disposed = false;
-    const unlisten = await Promise.all([
+    await this.#listeners.listen([
       api.onSyncStatus((view) => {
         if (view.status.conflicts !== this.list?.length) void this.load();
       }),
       api.onDataChanged(() => void this.load()),
-    ]).catch(() => []);
-    if (this.#disposed) unlisten.forEach((u) => u());
-    else this.#unlisten = unlisten;
+    ]);
     await this.load();
   }
 
   dispose(): void {
-    this.#disposed = true;
-    this.#unlisten.forEach((u) => u());
-    this.#unlisten = [];
+    this.#listeners.dispose();
   }
 
   async load(): Promise<void> {

@@ -6,6 +6,7 @@ import type { SyncOutcome } from "../bindings/SyncOutcome";
 import type { SyncView } from "../bindings/SyncView";
 import { validate, type FieldErrors, type SignInForm } from "../sync/form";
 import { sentence, signInError, syncSummary, type SignInField } from "../sync/words";
+import { Listeners } from "./listeners";
 
 /** How often the status is read again (the outbox grows with every edit; "5 minutes ago" ages). */
 export const REFRESH_MS = 15_000;
@@ -46,9 +47,8 @@ export class SyncState {
   inviteError = $state<string | null>(null);
 
   #options: Options;
-  #unlisten: (() => void)[] = [];
+  #listeners = new Listeners();
   #timer: ReturnType<typeof setInterval> | null = null;
-  #disposed = false;
 
   constructor(options: Options = {}) {
     this.#options = options;
@@ -56,24 +56,19 @@ export class SyncState {
 
   /** Loads the status, follows the backend's events and refreshes every REFRESH_MS. */
   async start(): Promise<void> {
-    this.#disposed = false;
     this.#timer = setInterval(() => void this.load(), REFRESH_MS);
-    const unlisten = await Promise.all([
+    await this.#listeners.listen([
       api.onSyncStatus((view) => {
         this.view = view;
         this.now = Date.now();
       }),
       api.onDataChanged(() => this.#options.onDataChanged?.()),
-    ]).catch(() => []);
-    if (this.#disposed) unlisten.forEach((u) => u());
-    else this.#unlisten = unlisten;
+    ]);
     await this.load();
   }
 
   dispose(): void {
-    this.#disposed = true;
-    this.#unlisten.forEach((u) => u());
-    this.#unlisten = [];
+    this.#listeners.dispose();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
   }

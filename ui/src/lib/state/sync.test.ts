@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backend, invokeMock } from "../../test/backend";
+import { backend, calls, invokeMock, refused } from "../../test/backend";
 import { emit, listenerCount, resetEvents } from "../../test/events";
 import { SYNC_OFF, syncView } from "../../test/sync";
 import { newForm } from "../sync/form";
@@ -15,11 +15,6 @@ beforeEach(() => {
   resetEvents();
 });
 afterEach(() => state?.dispose());
-
-const calls = (command: string) => invokeMock.mock.calls.filter(([c]) => c === command);
-const refused = (code: string, message: string) => () => {
-  throw { code, message };
-};
 
 const form = (overrides = {}) => ({
   ...newForm(),

@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backend, invokeMock } from "../../test/backend";
+import { backend, calls, invokeMock } from "../../test/backend";
 import { emit, resetEvents } from "../../test/events";
 import { conflict, syncView } from "../../test/sync";
 import type { SyncConflict } from "../bindings/SyncConflict";
@@ -26,7 +26,6 @@ const $ = <T extends HTMLElement = HTMLElement>(testid: string, root: ParentNode
 const all = (testid: string) => [
   ...document.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`),
 ];
-const calls = (command: string) => invokeMock.mock.calls.filter(([c]) => c === command);
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, " ").trim();
 
 async function until(check: () => void) {

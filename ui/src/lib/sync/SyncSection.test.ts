@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backend, invokeMock } from "../../test/backend";
+import { backend, calls, invokeMock } from "../../test/backend";
 import { resetEvents } from "../../test/events";
 import { conflict, SYNC_OFF, syncView } from "../../test/sync";
 import type { SyncView } from "../bindings/SyncView";
@@ -25,7 +25,6 @@ afterEach(() => {
 const $ = <T extends HTMLElement = HTMLElement>(testid: string) =>
   document.querySelector<T>(`[data-testid="${testid}"]`);
 const all = (testid: string) => [...document.querySelectorAll(`[data-testid="${testid}"]`)];
-const calls = (command: string) => invokeMock.mock.calls.filter(([c]) => c === command);
 const text = () => document.body.textContent ?? "";
 
 async function until(check: () => void) {
